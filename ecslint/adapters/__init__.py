@@ -1,0 +1,33 @@
+"""Adapters turn a positioned document into model objects; only they know a format's spelling."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ecslint.adapters import ecs_api
+from ecslint.model import Source, TaskDefinition
+from ecslint.read import Document
+
+
+@dataclass
+class Adapted:
+    """What one file contributed: model objects, or why it was skipped."""
+
+    task_definitions: list[TaskDefinition] = field(default_factory=list)
+    skipped: str | None = None
+
+
+def adapt(document: Document) -> Adapted:
+    """Find the ECS content of every document in the file; explain a file with none."""
+    source = Source(document.path, document.fmt)
+    result = Adapted()
+    reasons: list[str] = []
+    for root in document.roots:
+        task = ecs_api.task_definition(root, source)
+        if task is not None:
+            result.task_definitions.append(task)
+        else:
+            reasons.append(ecs_api.describe_content(root))
+    if not result.task_definitions:
+        result.skipped = reasons[0] if reasons else "empty YAML stream"
+    return result

@@ -1,0 +1,155 @@
+"""The command line: ``ecslint check``, ``ecslint rules``, ``ecslint explain``.
+
+Exit codes: 0 when nothing at or above the failing level was found, 1 when something was,
+2 for a usage or configuration error, or a file that could not be read or parsed (the other
+files are still linted and reported).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+
+from ecslint import __version__
+from ecslint.findings import LEVEL_RANK
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class _DefaultToCheck(click.Group):
+    """``ecslint PATH...`` is short for ``ecslint check PATH...``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"ecslint: error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _registry(rules_dirs: tuple[str, ...] = ()):
+    from ecslint.registry import RuleError, load_registry
+
+    try:
+        return load_registry(rules_dirs)
+    except RuleError as exc:
+        _fail(str(exc))
+
+
+def _use_color(choice: str) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+@click.group(cls=_DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ecslint")
+def main() -> None:
+    """ecslint: a linter for Amazon ECS configurations.
+
+    Run `ecslint check PATH...` (or just `ecslint PATH...`).
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("-f", "--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]),
+              default="text", show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report to a file.")
+@click.option("--fail-level", type=click.Choice(["error", "warning", "info", "none"]),
+              help="Exit 1 when a finding at or above this level is reported [default: warning].")
+@click.option("--select", multiple=True, help="Only these rules (ids, prefixes, names; comma-separated).")
+@click.option("--ignore", multiple=True, help="Not these rules (ids, prefixes, names; comma-separated).")
+@click.option("--exclude", multiple=True, help="Glob of files or directories to skip (repeatable).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file to use.")
+@click.option("--rules-dir", multiple=True, type=click.Path(file_okay=False), help="Extra rule pack directory.")
+@click.option("--stdin-filename", help="The name to report for standard input ('-').")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
+@click.option("--category", help="SARIF run category (runAutomationDetails), for several analyses of one commit.")
+@click.option("-v", "--verbose", is_flag=True, help="Name the skipped files and why.")
+@click.option("-q", "--quiet", is_flag=True, help="No summary line.")
+def check(paths, output_format, output, fail_level, select, ignore, exclude, config_path, rules_dir,
+          stdin_filename, color, category, verbose, quiet) -> None:
+    """Lint ECS task definitions (JSON or YAML files, directories, or - for standard input)."""
+    from ecslint.config import ConfigError, load_config
+    from ecslint.discover import collect
+    from ecslint.engine import lint
+    from ecslint.report import renderer
+    from ecslint.report.text_format import summary
+
+    registry = _registry(rules_dir)
+    try:
+        config = load_config(config_path)
+        if select:
+            config.select = _split(select)
+        if ignore:
+            config.ignore = config.ignore + _split(ignore)
+        config.exclude = config.exclude + list(exclude)
+        config.fail_level = fail_level or config.fail_level
+        config.resolve(registry)  # reports unknown selectors before any work
+    except ConfigError as exc:
+        _fail(str(exc))
+    inputs = collect(list(paths) or ["."], config.excluded, stdin_filename)
+    result = lint(inputs, registry, config)
+    use_color = output_format == "text" and not output and _use_color(color)
+    report = renderer(output_format)(result, registry, color=use_color, category=category)
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(report)
+    else:
+        click.echo(report, nl=False)
+    for message in result.internal_errors:
+        click.echo(f"ecslint: internal error: {message} (please report this)", err=True)
+    if verbose:
+        for path, reason in result.skipped:
+            click.echo(f"skipped {path}: {reason}", err=True)
+    if not quiet and (output_format == "text" or verbose):
+        click.echo(summary(result), err=True)
+    sys.exit(exit_code(result, config.fail_level))
+
+
+def exit_code(result, fail_level: str) -> int:
+    """2 for unreadable files or internal errors, 1 for findings at or above ``fail_level``, else 0."""
+    if result.failed or result.internal_errors:
+        return EXIT_ERROR
+    if fail_level == "none":
+        return EXIT_CLEAN
+    threshold = LEVEL_RANK[fail_level]
+    return EXIT_FINDINGS if any(LEVEL_RANK[f.level] >= threshold for f in result.findings) else EXIT_CLEAN
+
+
+@main.command("rules")
+@click.option("-f", "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--rules-dir", multiple=True, type=click.Path(file_okay=False), help="Extra rule pack directory.")
+def list_rules(output_format: str, rules_dir: tuple[str, ...]) -> None:
+    """List the rules."""
+    registry = _registry(rules_dir)
+    if output_format == "json":
+        rows = [{"id": r.id, "name": r.name, "level": r.level, "summary": r.summary, "tags": r.tags} for r in registry]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for rule in registry:
+        click.echo(f"{rule.id}  {rule.level:<7}  {rule.name:<38}  {rule.summary}")
+
+
+@main.command()
+@click.argument("rule_id")
+@click.option("--rules-dir", multiple=True, type=click.Path(file_okay=False), help="Extra rule pack directory.")
+def explain(rule_id: str, rules_dir: tuple[str, ...]) -> None:
+    """Print a rule's documentation (by id or name)."""
+    from ecslint.docs import rule_text
+
+    rule = _registry(rules_dir).lookup(rule_id)
+    if rule is None:
+        _fail(f"unknown rule {rule_id!r}; `ecslint rules` lists them")
+    click.echo(rule_text(rule), nl=False)

@@ -1,0 +1,204 @@
+"""Configuration: ``.ecslint.yaml`` or ``[tool.ecslint]`` in ``pyproject.toml``.
+
+The file is found upward from the working directory (``--config`` names one). Keys::
+
+    select: [ECS2, ECS301]          # ids, id prefixes, rule names or ALL (default: ALL)
+    ignore: [ECS303]
+    levels: {ECS303: error}         # per-rule level overrides (selector -> error|warning|info)
+    per-file-ignores: {"legacy/*.json": [ECS2]}
+    exclude: ["generated/**"]
+    fail-level: warning             # error | warning | info | none
+
+Selectors resolve like ruff's: the most specific selector that matches a rule wins, and
+``ignore`` wins a tie. Command-line options override the file.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from ecslint.registry import Registry, Rule
+
+CONFIG_FILES = (".ecslint.yaml", ".ecslint.yml", "pyproject.toml")
+FAIL_LEVELS = ("error", "warning", "info", "none")
+
+
+class ConfigError(Exception):
+    """A configuration that cannot be used; the message names the file and key."""
+
+
+@dataclass
+class Config:
+    """Settings for one run."""
+
+    select: list[str] = field(default_factory=lambda: ["ALL"])
+    ignore: list[str] = field(default_factory=list)
+    levels: dict[str, str] = field(default_factory=dict)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    exclude: list[str] = field(default_factory=list)
+    fail_level: str = "warning"
+    path: str | None = None
+    root: str = "."
+
+    def resolve(self, registry: Registry) -> dict[str, Rule]:
+        """The enabled rules, by id (with level overrides applied to copies)."""
+        _check_selectors(registry, self.select + self.ignore + list(self.levels), self.path)
+        enabled: dict[str, Rule] = {}
+        for rule in registry:
+            if not _selected(rule, self.select, self.ignore):
+                continue
+            level = _most_specific(rule, self.levels)
+            if level is not None and level != rule.level:
+                rule = _with_level(rule, level)
+            enabled[rule.id] = rule
+        return enabled
+
+    def ignored_in(self, path: str, rule: Rule) -> bool:
+        """Whether ``per-file-ignores`` switches ``rule`` off for the file at ``path``."""
+        for pattern, selectors in self.per_file_ignores.items():
+            if matches_glob(path, pattern, self.root) and any(_specificity(rule, s) for s in selectors):
+                return True
+        return False
+
+    def excluded(self, path: str) -> bool:
+        return any(matches_glob(path, pattern, self.root) for pattern in self.exclude)
+
+
+def _with_level(rule: Rule, level: str) -> Rule:
+    from dataclasses import replace
+
+    return replace(rule, level=level)
+
+
+def _specificity(rule: Rule, selector: str) -> int:
+    """How specifically ``selector`` names ``rule`` (0 = not at all)."""
+    selector = selector.strip()
+    if selector.upper() == "ALL":
+        return 1
+    if selector.lower() == rule.name or selector.upper() == rule.id:
+        return 100
+    if rule.id.startswith(selector.upper()) and selector:
+        return 1 + len(selector)
+    return 0
+
+
+def _most_specific(rule: Rule, table: dict[str, str]) -> str | None:
+    best, value = 0, None
+    for selector, level in table.items():
+        score = _specificity(rule, selector)
+        if score > best:
+            best, value = score, level
+    return value
+
+
+def _selected(rule: Rule, select: list[str], ignore: list[str]) -> bool:
+    chosen = max((_specificity(rule, s) for s in select), default=0)
+    dropped = max((_specificity(rule, s) for s in ignore), default=0)
+    return chosen > 0 and chosen > dropped
+
+
+def _check_selectors(registry: Registry, selectors: list[str], origin: str | None) -> None:
+    for selector in selectors:
+        if not any(_specificity(rule, selector) for rule in registry):
+            where = f" in {origin}" if origin else ""
+            raise ConfigError(f"unknown rule selector {selector!r}{where}")
+
+
+def matches_glob(path: str, pattern: str, root: str = ".") -> bool:
+    """Whether ``path`` matches ``pattern``: by its path relative to ``root``, or by name."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        relative = absolute.relative_to(os.path.abspath(root)).as_posix()
+    except ValueError:
+        relative = PurePosixPath(path).as_posix()
+    pattern = pattern.rstrip("/")
+    candidates = {relative, PurePosixPath(path).as_posix(), absolute.name}
+    parts = PurePosixPath(relative).parts
+    candidates.update("/".join(parts[: i + 1]) for i in range(len(parts)))  # a directory pattern
+    return any(fnmatch.fnmatchcase(c, pattern) or fnmatch.fnmatchcase(c, pattern + "/**") for c in candidates)
+
+
+def find_config(start: str = ".") -> Path | None:
+    """The nearest ``.ecslint.yaml`` or ``pyproject.toml`` with ``[tool.ecslint]``, upward from ``start``."""
+    directory = Path(start).resolve()
+    for folder in (directory, *directory.parents):
+        for name in CONFIG_FILES:
+            candidate = folder / name
+            if candidate.is_file() and (name != "pyproject.toml" or _has_tool_table(candidate)):
+                return candidate
+    return None
+
+
+def _has_tool_table(path: Path) -> bool:
+    try:
+        return "[tool.ecslint" in path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _load_toml(path: Path) -> Any:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    return data.get("tool", {}).get("ecslint", {})
+
+
+def _load_yaml(path: Path) -> Any:
+    import yaml
+
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    return {} if data is None else data
+
+
+def _schema_path() -> Path:
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "_data" / "schemas", package.parent / "schemas"):
+        if (candidate / "config.schema.json").is_file():
+            return candidate / "config.schema.json"
+    raise ConfigError("the configuration schema is missing from this installation")
+
+
+def validate(data: Any, origin: str) -> None:
+    """Check the configuration against ``schemas/config.schema.json``, naming the bad key."""
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads(_schema_path().read_text(encoding="utf-8"))
+    errors = sorted(Draft202012Validator(schema).iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        error = errors[0]
+        where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
+        raise ConfigError(f"{origin}: {where}: {error.message}")
+
+
+def load_config(path: str | None = None, start: str = ".") -> Config:
+    """The configuration named by ``path``, or the nearest one, or the defaults."""
+    found = Path(path) if path else find_config(start)
+    if found is None:
+        return Config()
+    if not found.is_file():
+        raise ConfigError(f"configuration file not found: {found}")
+    data = _load_toml(found) if found.suffix == ".toml" else _load_yaml(found)
+    validate(data, str(found))
+    return Config(
+        select=list(data.get("select", ["ALL"])),
+        ignore=list(data.get("ignore", [])),
+        levels=dict(data.get("levels", {})),
+        per_file_ignores={k: list(v) for k, v in data.get("per-file-ignores", {}).items()},
+        exclude=list(data.get("exclude", [])),
+        fail_level=data.get("fail-level", "warning"),
+        path=str(found),
+        root=str(found.resolve().parent),
+    )

@@ -1,0 +1,92 @@
+"""Declarative checks: a JSON Schema that every matching model object must satisfy.
+
+A rule's ``check`` names the object kind (``applies_to``), optional conditions on the task it
+belongs to (``when``: ``fargate``, ``awsvpc``, ...), a ``schema`` and a ``message``. Each place
+where the object's canonical data breaks the schema becomes a finding at that exact node: the
+offending value, the key of a member that must not be there (a ``false`` sub-schema), or the
+object that lacks a required member. The message may use ``{value}``, ``{key}`` and ``{object}``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterator
+
+from ecslint.findings import Violation
+from ecslint.model import ContainerDefinition, ModelObject, TaskDefinition, Volume
+
+
+def _task(obj: ModelObject) -> TaskDefinition | None:
+    if isinstance(obj, TaskDefinition):
+        return obj
+    if isinstance(obj, (ContainerDefinition, Volume)):
+        return obj.task
+    return None
+
+
+def _network_mode(obj: ModelObject) -> str | None:
+    task = _task(obj)
+    return task.network_mode if task else None
+
+
+CONDITIONS = {
+    "fargate": lambda obj: bool((task := _task(obj)) and task.is_fargate),
+    "not_fargate": lambda obj: bool((task := _task(obj)) and not task.is_fargate),
+    "awsvpc": lambda obj: _network_mode(obj) == "awsvpc",
+    "linux": lambda obj: bool((task := _task(obj)) and not task.is_windows),
+}
+
+
+def conditions_hold(names: list[str] | str | None, obj: ModelObject) -> bool:
+    """Whether every named condition holds for ``obj`` (an unknown name is a rule-file error)."""
+    if not names:
+        return True
+    names = [names] if isinstance(names, str) else names
+    return all(CONDITIONS[name](obj) for name in names)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, sort_keys=True)[:80]
+    return json.dumps(value) if not isinstance(value, str) else value
+
+
+def _forbidding(schema: Any) -> Any:
+    """Replace ``false`` sub-schemas by ``{"not": {}}``: jsonschema drops the last path step of
+    errors from a ``false`` schema, and the path is what locates the finding."""
+    if schema is False:
+        return {"not": {}}
+    if isinstance(schema, dict):
+        return {k: v if k in ("const", "enum", "default") else _forbidding(v) for k, v in schema.items()}
+    if isinstance(schema, list):
+        return [_forbidding(v) for v in schema]
+    return schema
+
+
+class SchemaCheck:
+    """A compiled schema check, callable like a Python check."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        from jsonschema import Draft202012Validator
+
+        schema = _forbidding(spec["schema"])
+        Draft202012Validator.check_schema(schema)
+        self.validator = Draft202012Validator(schema)
+        self.when = spec.get("when")
+        self.message = spec["message"]
+        unknown = set([self.when] if isinstance(self.when, str) else self.when or []) - set(CONDITIONS)
+        if unknown:
+            raise ValueError(f"unknown condition(s) in 'when': {', '.join(sorted(unknown))}")
+
+    def __call__(self, obj: ModelObject, ctx: Any = None) -> Iterator[Violation]:
+        if not conditions_hold(self.when, obj):
+            return
+        for error in self.validator.iter_errors(obj.node.plain()):
+            path = list(error.absolute_path)
+            node = obj.node.at(*path) or obj.node
+            key = str(path[-1]) if path else ""
+            if error.validator == "not" and error.validator_value == {} and path and isinstance(path[-1], str):
+                parent = obj.node.at(*path[:-1])
+                node = (parent.key_node(path[-1]) if parent is not None else None) or node
+            label = getattr(obj, "label", "the object")
+            yield Violation(node, self.message.format(value=_describe(error.instance), key=key, object=label))

@@ -1,0 +1,40 @@
+"""Findings: what a rule reports, where, and how bad it is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ecslint.tree import Node
+
+LEVELS = ("error", "warning", "info")
+LEVEL_RANK = {"info": 1, "warning": 2, "error": 3}
+
+
+@dataclass(frozen=True)
+class Violation:
+    """What a check yields: the node that is wrong (or the object that lacks a member) and why."""
+
+    node: Node
+    message: str
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """A reported problem. Ordered by file, position and rule, so output is deterministic."""
+
+    path: str
+    line: int
+    col: int
+    rule: str
+    message: str
+    end_line: int
+    end_col: int
+    level: str
+    name: str
+
+    @classmethod
+    def at(cls, node: Node, path: str, rule: str, name: str, level: str, message: str) -> Finding:
+        """A finding located at ``node``; a mapping or list is marked by its first character."""
+        if node.is_scalar:
+            return cls(path, node.line, node.col, rule, message, node.end_line, node.end_col, level, name)
+        return cls(path, node.line, node.col, rule, message, node.line, node.col + 1, level, name)

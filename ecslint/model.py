@@ -1,0 +1,164 @@
+"""The model of the ECS world that rules run on.
+
+Each model object wraps a mapping node in the canonical spelling of the ECS API (camelCase,
+as in ``register-task-definition``): adapters translate other spellings into it, so rules never
+see a format. Every value is a located :class:`~ecslint.tree.Node`; typed helpers return a
+value only when it is a literal of the expected type, so a rule stays silent on what it cannot
+know.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ecslint.tree import Node, as_int, as_str
+
+FARGATE = "FARGATE"
+
+# Fields of describe-task-definition output that register-task-definition does not accept.
+READ_ONLY_TASK_FIELDS = (
+    "taskDefinitionArn",
+    "revision",
+    "status",
+    "requiresAttributes",
+    "compatibilities",
+    "registeredAt",
+    "registeredBy",
+    "deregisteredAt",
+)
+
+
+@dataclass(eq=False)
+class Source:
+    """A file the model came from, as the user named it."""
+
+    path: str
+    fmt: str
+
+
+@dataclass(eq=False)
+class ModelObject:
+    """A model object: a canonical mapping node and the file it came from."""
+
+    node: Node
+    source: Source
+
+    def get(self, name: str) -> Node | None:
+        return self.node.get(name)
+
+    def at(self, *path: str | int) -> Node | None:
+        return self.node.at(*path)
+
+    def str(self, *path: str | int) -> str | None:
+        return as_str(self.node.at(*path))
+
+    def int(self, *path: str | int) -> int | None:
+        return as_int(self.node.at(*path))
+
+    def key(self, name: str) -> Node:
+        """Where a member is (its key), or the object itself when the member is absent."""
+        return self.node.key_node(name) or self.node
+
+    def list(self, name: str) -> list[Node]:
+        node = self.node.get(name)
+        return node.elements() if node is not None else []
+
+
+@dataclass(eq=False)
+class TaskDefinition(ModelObject):
+    """A task definition (``register-task-definition`` input or ``describe-task-definition`` output)."""
+
+    containers: list[ContainerDefinition] = field(default_factory=list)
+    volumes: list[Volume] = field(default_factory=list)
+
+    @property
+    def family(self) -> str | None:
+        return self.str("family")
+
+    @property
+    def label(self) -> str:
+        """How messages name this task definition."""
+        return f"task definition '{self.family}'" if self.family else "the task definition"
+
+    @property
+    def compatibilities(self) -> set[str]:
+        """The launch types in ``requiresCompatibilities`` (literal strings only)."""
+        return {value for node in self.list("requiresCompatibilities") if (value := as_str(node))}
+
+    @property
+    def is_fargate(self) -> bool:
+        return FARGATE in self.compatibilities
+
+    @property
+    def network_mode(self) -> str | None:
+        """The literal ``networkMode``, or None when it is absent or not a string."""
+        return self.str("networkMode")
+
+    @property
+    def is_windows(self) -> bool:
+        family = self.str("runtimePlatform", "operatingSystemFamily")
+        return bool(family and family.startswith("WINDOWS"))
+
+    def container(self, name: str) -> ContainerDefinition | None:
+        return next((c for c in self.containers if c.name == name), None)
+
+    def volume(self, name: str) -> Volume | None:
+        return next((v for v in self.volumes if v.name == name), None)
+
+
+@dataclass(eq=False)
+class ContainerDefinition(ModelObject):
+    """One entry of ``containerDefinitions``."""
+
+    task: TaskDefinition | None = None
+
+    @property
+    def name(self) -> str | None:
+        return self.str("name")
+
+    @property
+    def label(self) -> str:
+        return f"container '{self.name}'" if self.name else "a container with no name"
+
+    @property
+    def image(self) -> str | None:
+        return self.str("image")
+
+    @property
+    def port_mappings(self) -> list[Node]:
+        return [p for p in self.list("portMappings") if p.is_map]
+
+
+@dataclass(eq=False)
+class Volume(ModelObject):
+    """One entry of a task definition's ``volumes``."""
+
+    task: TaskDefinition | None = None
+
+    @property
+    def name(self) -> str | None:
+        return self.str("name")
+
+    @property
+    def efs(self) -> Node | None:
+        node = self.get("efsVolumeConfiguration")
+        return node if node is not None and node.is_map else None
+
+
+MODEL_KINDS = {cls.__name__: cls for cls in (TaskDefinition, ContainerDefinition, Volume)}
+
+
+@dataclass
+class Project:
+    """Everything read in one run, linked: the objects rules visit, by kind."""
+
+    task_definitions: list[TaskDefinition] = field(default_factory=list)
+
+    def objects(self, kind: str) -> list[ModelObject]:
+        if kind == "TaskDefinition":
+            return list(self.task_definitions)
+        if kind == "ContainerDefinition":
+            return [c for t in self.task_definitions for c in t.containers]
+        if kind == "Volume":
+            return [v for t in self.task_definitions for v in t.volumes]
+        return []

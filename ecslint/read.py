@@ -1,0 +1,393 @@
+"""Read JSON and YAML into the positioned tree (:mod:`ecslint.tree`).
+
+JSON is parsed by a small recursive-descent parser that keeps offsets (the standard library's
+parser keeps none); strings are decoded by the standard library's C ``scanstring``. YAML is read
+from libyaml's event stream (PyYAML's C parser), so nothing is constructed from tags, aliases
+are shared rather than copied, and nesting depth and alias expansion are bounded: a deeply
+nested or exponentially aliased file is an error, never a crash.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from json.decoder import scanstring
+
+import yaml
+
+from ecslint.tree import Node
+
+MAX_DEPTH = 256
+MAX_ALIAS_EXPANSION = 1_000_000
+
+# CloudFormation's YAML short forms and the long form each one stands for.
+CFN_SHORT_TAGS = {
+    "!Ref": "Ref",
+    "!Condition": "Condition",
+    **{f"!{name}": f"Fn::{name}" for name in (
+        "And", "Base64", "Cidr", "Equals", "FindInMap", "ForEach", "GetAZs", "GetAtt",
+        "If", "ImportValue", "Join", "Length", "Not", "Or", "Select", "Split", "Sub",
+        "ToJsonString", "Transform",
+    )},
+}
+
+
+class ParseError(Exception):
+    """A file that is not valid JSON or YAML; ``line``/``col`` are 1-based."""
+
+    def __init__(self, message: str, line: int = 1, col: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.col = col
+
+
+@dataclass
+class Duplicate:
+    """A key given twice in one mapping: the later value wins, as it does for AWS."""
+
+    key: str
+    first: Node
+    again: Node
+
+
+@dataclass
+class Document:
+    """One file's content: its documents (YAML may hold several) and what the reader saw."""
+
+    path: str
+    text: str
+    fmt: str  # "json" or "yaml"
+    roots: list[Node]
+    duplicates: list[Duplicate] = field(default_factory=list)
+
+
+def decode(data: bytes) -> str:
+    """Bytes to text: UTF-8 (with or without BOM), UTF-16 with a BOM; binary data is an error."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ParseError(f"invalid UTF-16 text: {exc.reason}") from None
+    if b"\x00" in data[:8192]:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise ParseError("binary data (NUL byte), not a JSON or YAML file", line)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ParseError(f"not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be decoded)", line, col) from None
+
+
+def parse(text: str, fmt: str, path: str = "<input>") -> Document:
+    """Parse ``text`` as ``fmt`` ("json" or "yaml")."""
+    if fmt == "json":
+        parser = _JsonParser(text)
+        root = parser.parse()
+        return Document(path, text, fmt, [root], parser.duplicates)
+    builder = _YamlBuilder(text)
+    roots = builder.build()
+    return Document(path, text, fmt, roots, builder.duplicates)
+
+
+def guess_format(text: str, name: str) -> str:
+    """JSON for ``.json`` files and for text that starts like JSON; YAML otherwise."""
+    lower = name.lower()
+    if lower.endswith(".json"):
+        return "json"
+    if lower.endswith((".yaml", ".yml")):
+        return "yaml"
+    return "json" if text.lstrip()[:1] in ("{", "[") else "yaml"
+
+
+class _Lines:
+    """Offset to 1-based (line, column) conversion."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def pos(self, offset: int) -> tuple[int, int]:
+        index = bisect.bisect_right(self.starts, offset) - 1
+        return index + 1, offset - self.starts[index] + 1
+
+
+_WS = re.compile(r"[ \t\n\r]*")
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+_LITERALS = {"true": True, "false": False, "null": None}
+
+
+class _JsonParser:
+    """A strict JSON parser that records the position of every value and key."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines = _Lines(text)
+        self.duplicates: list[Duplicate] = []
+
+    def error(self, message: str, offset: int) -> ParseError:
+        line, col = self.lines.pos(min(offset, len(self.text)))
+        return ParseError(message, line, col)
+
+    def node(self, value, start: int, end: int, keys=None) -> Node:
+        line, col = self.lines.pos(start)
+        end_line, end_col = self.lines.pos(end)
+        return Node(value, line, col, end_line, end_col, keys)
+
+    def skip(self, i: int) -> int:
+        return _WS.match(self.text, i).end()
+
+    def parse(self) -> Node:
+        i = self.skip(0)
+        if i == len(self.text):
+            raise self.error("empty file: expected a JSON value", i)
+        node, i = self.value(i, 0)
+        i = self.skip(i)
+        if i != len(self.text):
+            raise self.error("unexpected content after the JSON value", i)
+        return node
+
+    def value(self, i: int, depth: int) -> tuple[Node, int]:
+        text = self.text
+        char = text[i : i + 1]
+        if char == "{":
+            return self.mapping(i, depth + 1)
+        if char == "[":
+            return self.sequence(i, depth + 1)
+        if char == '"':
+            return self.string(i)
+        match = _NUMBER.match(text, i)
+        if match and match.end() > i:
+            literal = match.group()
+            number = float(literal) if match.group(1) or match.group(2) else int(literal)
+            return self.node(number, i, match.end()), match.end()
+        for word, constant in _LITERALS.items():
+            if text.startswith(word, i):
+                return self.node(constant, i, i + len(word)), i + len(word)
+        if not char:
+            raise self.error("unexpected end of file: expected a value", i)
+        raise self.error(f"expected a value, found {char!r}", i)
+
+    def string(self, i: int) -> tuple[Node, int]:
+        try:
+            value, end = scanstring(self.text, i + 1, True)
+        except ValueError as exc:
+            offset = getattr(exc, "pos", i)
+            message = getattr(exc, "msg", str(exc))
+            raise self.error(f"invalid string: {message.lower()}", offset) from None
+        return self.node(value, i, end), end
+
+    def mapping(self, start: int, depth: int) -> tuple[Node, int]:
+        if depth > MAX_DEPTH:
+            raise self.error(f"nesting deeper than {MAX_DEPTH} levels", start)
+        members: dict[str, Node] = {}
+        keys: dict[str, Node] = {}
+        i = self.skip(start + 1)
+        if self.text[i : i + 1] == "}":
+            return self.node(members, start, i + 1, keys), i + 1
+        while True:
+            if self.text[i : i + 1] != '"':
+                raise self.error("expected a string key in double quotes", i)
+            key_node, i = self.string(i)
+            i = self.skip(i)
+            if self.text[i : i + 1] != ":":
+                raise self.error("expected ':' after the key", i)
+            value, i = self.value(self.skip(i + 1), depth)
+            key = key_node.value
+            if key in keys:
+                self.duplicates.append(Duplicate(key, keys[key], key_node))
+                del members[key]
+            keys[key] = key_node
+            members[key] = value
+            i = self.skip(i)
+            char = self.text[i : i + 1]
+            if char == "}":
+                return self.node(members, start, i + 1, keys), i + 1
+            if char != ",":
+                raise self.error("expected ',' or '}' after an object member", i)
+            i = self.skip(i + 1)
+
+    def sequence(self, start: int, depth: int) -> tuple[Node, int]:
+        if depth > MAX_DEPTH:
+            raise self.error(f"nesting deeper than {MAX_DEPTH} levels", start)
+        items: list[Node] = []
+        i = self.skip(start + 1)
+        if self.text[i : i + 1] == "]":
+            return self.node(items, start, i + 1), i + 1
+        while True:
+            item, i = self.value(i, depth)
+            items.append(item)
+            i = self.skip(i)
+            char = self.text[i : i + 1]
+            if char == "]":
+                return self.node(items, start, i + 1), i + 1
+            if char != ",":
+                raise self.error("expected ',' or ']' after an array element", i)
+            i = self.skip(i + 1)
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _Frame:
+    """A mapping or sequence under construction."""
+
+    __slots__ = ("node", "anchor", "weight", "pending_key", "merges")
+
+    def __init__(self, node: Node, anchor: str | None) -> None:
+        self.node = node
+        self.anchor = anchor
+        self.weight = 1
+        self.pending_key: Node | None = None
+        self.merges: list[Node] = []
+
+
+class _YamlBuilder:
+    """Builds nodes from libyaml events with an explicit stack (no recursion)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.duplicates: list[Duplicate] = []
+        self.resolver = yaml.CSafeLoader("")
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def build(self) -> list[Node]:
+        roots: list[Node] = []
+        anchors: dict[str, tuple[Node, int]] = {}
+        stack: list[_Frame] = []
+        expanded = 0
+        try:
+            for event in yaml.parse(self.text, Loader=yaml.CSafeLoader):
+                if isinstance(event, yaml.ScalarEvent):
+                    node = self.scalar(event)
+                    self.attach(stack, roots, node, 1, anchors, event.anchor)
+                elif isinstance(event, yaml.AliasEvent):
+                    if event.anchor not in anchors:
+                        raise ParseError(f"unknown alias *{event.anchor}", *_mark(event.start_mark))
+                    node, weight = anchors[event.anchor]
+                    expanded += weight
+                    if expanded > MAX_ALIAS_EXPANSION:
+                        raise ParseError(
+                            f"aliases expand to more than {MAX_ALIAS_EXPANSION} values (a YAML bomb?)",
+                            *_mark(event.start_mark),
+                        )
+                    self.attach(stack, roots, node, weight, anchors, None)
+                elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                    if len(stack) >= MAX_DEPTH:
+                        raise ParseError(f"nesting deeper than {MAX_DEPTH} levels", *_mark(event.start_mark))
+                    is_map = isinstance(event, yaml.MappingStartEvent)
+                    line, col = _mark(event.start_mark)
+                    node = Node({} if is_map else [], line, col, line, col, {} if is_map else None, _custom_tag(event.tag))
+                    stack.append(_Frame(node, event.anchor))
+                elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                    frame = stack.pop()
+                    node = frame.node
+                    node.end_line, node.end_col = _mark(event.end_mark)
+                    if frame.merges:
+                        self.merge(node, frame.merges)
+                    self.attach(stack, roots, _long_form(node), frame.weight, anchors, frame.anchor)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+            problem = getattr(exc, "problem", None) or str(exc)
+            context = getattr(exc, "context", None)
+            message = f"{problem} ({context})" if context else problem
+            raise ParseError(f"invalid YAML: {message}", *(_mark(mark) if mark else (1, 1))) from None
+        return roots
+
+    def scalar(self, event: yaml.ScalarEvent) -> Node:
+        line, col = _mark(event.start_mark)
+        end_line, end_col = _mark(event.end_mark)
+        tag = event.tag
+        custom = _custom_tag(tag)
+        if custom is not None or event.style:
+            value = event.value
+        else:
+            tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+            value = self.construct(tag, event.value)
+        node = Node(value, line, col, end_line, end_col, None, custom)
+        if tag == _MERGE_TAG:
+            node.tag = "<<"
+        return _long_form(node)
+
+    def construct(self, tag: str, text: str):
+        if tag == _STR_TAG or tag.endswith(":timestamp") or tag.endswith(":binary"):
+            return text
+        constructor = self.constructor.yaml_constructors.get(tag)
+        if constructor is None:
+            return text
+        try:
+            return constructor(self.constructor, yaml.ScalarNode(tag, text))
+        except (ValueError, yaml.YAMLError):
+            return text
+
+    def attach(self, stack, roots, node: Node, weight: int, anchors, anchor) -> None:
+        if anchor:
+            anchors[anchor] = (node, weight)
+        if not stack:
+            roots.append(node)
+            return
+        frame = stack[-1]
+        frame.weight += weight
+        parent = frame.node
+        if isinstance(parent.value, list):
+            parent.value.append(node)
+            return
+        if frame.pending_key is None:
+            frame.pending_key = node
+            return
+        key_node, frame.pending_key = frame.pending_key, None
+        if key_node.tag == "<<":
+            frame.merges.append(node)
+            return
+        key = key_node.value if isinstance(key_node.value, str) else _key_text(key_node)
+        if key in parent.keys:
+            self.duplicates.append(Duplicate(key, parent.keys[key], key_node))
+            del parent.value[key]
+        parent.keys[key] = key_node
+        parent.value[key] = node
+
+    @staticmethod
+    def merge(node: Node, sources: list[Node]) -> None:
+        """Apply ``<<`` merge keys: members given explicitly win over merged ones."""
+        mappings: list[Node] = []
+        for source in sources:
+            mappings.extend(source.elements() if source.is_seq else [source])
+        for mapping in mappings:
+            for key, value in mapping.items():
+                if key not in node.value:
+                    node.value[key] = value
+                    node.keys[key] = mapping.keys[key]
+
+
+def _mark(mark) -> tuple[int, int]:
+    return mark.line + 1, mark.column + 1
+
+
+def _custom_tag(tag: str | None) -> str | None:
+    """A tag the reader keeps as text (``!Ref``); None for standard and implicit tags."""
+    if not tag or tag == "!" or tag.startswith("tag:yaml.org,2002:"):
+        return None
+    return tag
+
+
+def _key_text(node: Node) -> str:
+    value = node.plain()
+    return value if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _long_form(node: Node) -> Node:
+    """``!Ref x`` becomes ``{"Ref": "x"}``; ``!GetAtt a.b`` becomes ``{"Fn::GetAtt": ["a", "b"]}``."""
+    name = CFN_SHORT_TAGS.get(node.tag or "")
+    if name is None:
+        return node
+    node.tag = None
+    inner = node
+    if name == "Fn::GetAtt" and isinstance(node.value, str) and "." in node.value:
+        resource, attribute = node.value.split(".", 1)
+        inner = Node([Node(resource, node.line, node.col, node.end_line, node.end_col),
+                      Node(attribute, node.line, node.col, node.end_line, node.end_col)],
+                     node.line, node.col, node.end_line, node.end_col)
+    key = Node(name, node.line, node.col, node.line, node.col)
+    return Node({name: inner}, node.line, node.col, node.end_line, node.end_col, {name: key})

@@ -1,0 +1,243 @@
+"""The rule registry: rule metadata and checks, read from rule files.
+
+A rule file (``rules/ECS201.yaml``) holds everything about one rule: id, name, level, summary,
+rationale, fix, references, tags, bad and good examples, and its check, which is either a
+declarative condition (a JSON Schema over a model object) or the dotted path of a Python
+function. Python checks are imported only when their rule runs. Third-party packs come from
+the ``ecslint.rules`` entry-point group and from ``--rules-dir``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import yaml
+
+from ecslint.findings import LEVELS
+from ecslint.model import MODEL_KINDS
+
+ENTRY_POINT_GROUP = "ecslint.rules"
+DOCS_URL = "https://github.com/ecslint/ecslint/blob/main/docs/rules.md#{anchor}"
+ID_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*[0-9]{3}$")
+NAME_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# Rules whose findings the engine itself produces (reading problems, suppressions).
+ENGINE_CHECKS = ("syntax-error", "duplicate-key", "unused-suppression")
+
+
+class RuleError(Exception):
+    """A rule file that cannot be used."""
+
+
+@dataclass
+class Example:
+    """An example from a rule file: a whole input, and for bad ones the lines that must be reported."""
+
+    content: str
+    fmt: str = "json"
+    lines: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Rule:
+    """One rule: its metadata and (lazily) its check."""
+
+    id: str
+    name: str
+    level: str
+    summary: str
+    rationale: str
+    fix: str
+    check_spec: dict[str, Any]
+    references: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    bad: list[Example] = field(default_factory=list)
+    good: list[Example] = field(default_factory=list)
+    since: str = "0.1.0"
+    security_severity: str | None = None
+    origin: str = ""
+    base_dir: str = ""
+    _check: Callable | None = field(default=None, repr=False)
+
+    @property
+    def applies_to(self) -> str | None:
+        return self.check_spec.get("applies_to")
+
+    @property
+    def engine_check(self) -> str | None:
+        return self.check_spec.get("engine")
+
+    @property
+    def help_uri(self) -> str:
+        return DOCS_URL.format(anchor=f"{self.id.lower()}-{self.name}")
+
+    def check(self) -> Callable:
+        """The check function, imported or compiled on first use."""
+        if self._check is None:
+            if "python" in self.check_spec:
+                self._check = _import_check(self.check_spec["python"], self.base_dir)
+            else:
+                from ecslint.declarative import SchemaCheck
+
+                self._check = SchemaCheck(self.check_spec)
+        return self._check
+
+
+def _import_check(target: str, base_dir: str) -> Callable:
+    """``package.module:function``, or ``file.py:function`` relative to the rule's directory."""
+    module_name, _, function = target.partition(":")
+    if module_name.endswith(".py"):
+        path = os.path.join(base_dir, module_name)
+        key = f"ecslint_user_rules.{Path(path).stem}_{abs(hash(path))}"
+        module = sys.modules.get(key)
+        if module is None:
+            spec = importlib.util.spec_from_file_location(key, path)
+            if spec is None or spec.loader is None:
+                raise RuleError(f"cannot load check module {path}")
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[key] = module
+            spec.loader.exec_module(module)
+    else:
+        module = importlib.import_module(module_name)
+    try:
+        return getattr(module, function)
+    except AttributeError:
+        raise RuleError(f"check {target!r}: {module_name} has no function {function!r}") from None
+
+
+def _text(data: dict, key: str, origin: str, required: bool = True) -> str:
+    value = data.get(key, "")
+    if required and (not isinstance(value, str) or not value.strip()):
+        raise RuleError(f"{origin}: '{key}' must be a non-empty string")
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _examples(items: Any, origin: str) -> list[Example]:
+    examples = []
+    for item in items or []:
+        if not isinstance(item, dict) or not isinstance(item.get("content"), str):
+            raise RuleError(f"{origin}: every example needs a 'content' string")
+        examples.append(Example(item["content"], item.get("format", "json"), list(item.get("lines", []))))
+    return examples
+
+
+def rule_from_data(data: Any, origin: str, base_dir: str = "") -> Rule:
+    """Validate a rule file's data and build the rule."""
+    if not isinstance(data, dict):
+        raise RuleError(f"{origin}: a rule file must be a mapping")
+    rule_id, name, level = data.get("id"), data.get("name"), data.get("level")
+    if not isinstance(rule_id, str) or not ID_PATTERN.match(rule_id):
+        raise RuleError(f"{origin}: 'id' must look like ECS201 (letters, then three digits)")
+    if not isinstance(name, str) or not NAME_PATTERN.match(name):
+        raise RuleError(f"{origin}: 'name' must be kebab-case")
+    if level not in LEVELS:
+        raise RuleError(f"{origin}: 'level' must be one of {', '.join(LEVELS)}")
+    check = data.get("check")
+    if not isinstance(check, dict):
+        raise RuleError(f"{origin}: 'check' must be a mapping")
+    if "engine" in check:
+        if check["engine"] not in ENGINE_CHECKS:
+            raise RuleError(f"{origin}: unknown engine check {check['engine']!r}")
+    else:
+        if check.get("applies_to") not in MODEL_KINDS:
+            raise RuleError(f"{origin}: check.applies_to must be one of {', '.join(MODEL_KINDS)}")
+        if ("python" in check) == ("schema" in check):
+            raise RuleError(f"{origin}: a check has either 'python' or 'schema' (with 'message')")
+        if "schema" in check and not isinstance(check.get("message"), str):
+            raise RuleError(f"{origin}: a schema check needs a 'message'")
+    examples = data.get("examples") or {}
+    return Rule(
+        id=rule_id,
+        name=name,
+        level=level,
+        summary=_text(data, "summary", origin),
+        rationale=_text(data, "rationale", origin),
+        fix=_text(data, "fix", origin),
+        check_spec=check,
+        references=list(data.get("references") or []),
+        tags=list(data.get("tags") or []),
+        bad=_examples(examples.get("bad"), origin),
+        good=_examples(examples.get("good"), origin),
+        since=str(data.get("since", "0.1.0")),
+        security_severity=str(data["security_severity"]) if "security_severity" in data else None,
+        origin=origin,
+        base_dir=base_dir,
+    )
+
+
+def load_dir(directory: str | Path) -> list[Rule]:
+    """Every ``*.yaml`` rule file in ``directory``."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise RuleError(f"rules directory not found: {directory}")
+    rules = []
+    for path in sorted(directory.glob("*.y*ml")):
+        try:
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise RuleError(f"{path}: cannot read rule file: {exc}") from None
+        rules.append(rule_from_data(data, str(path), str(directory)))
+    return rules
+
+
+def builtin_rules_dir() -> Path:
+    """The built-in pack: ``rules/`` of a source checkout, or the copy inside the wheel."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "_data" / "rules", package.parent / "rules"):
+        if candidate.is_dir():
+            return candidate
+    raise RuleError("the built-in rule pack is missing from this installation")
+
+
+def _entry_point_dirs() -> Iterable[Path]:
+    """Directories that installed rule packs register under ``ecslint.rules``."""
+    from importlib.metadata import entry_points
+
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            target = entry.load()
+            yield Path(target() if callable(target) else target)
+        except Exception as exc:  # a broken plug-in must not take the linter down
+            raise RuleError(f"rule pack {entry.name!r} ({entry.value}) failed to load: {exc}") from None
+
+
+class Registry:
+    """All known rules, by id and by name."""
+
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        self.rules: dict[str, Rule] = {}
+        self.by_name: dict[str, Rule] = {}
+        for rule in rules:
+            for table, key in ((self.rules, rule.id), (self.by_name, rule.name)):
+                if key in table:
+                    raise RuleError(f"{rule.origin}: {key} is already defined by {table[key].origin}")
+                table[key] = rule
+
+    def __iter__(self):
+        return iter(sorted(self.rules.values(), key=lambda r: r.id))
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def lookup(self, key: str) -> Rule | None:
+        return self.rules.get(key.upper()) or self.by_name.get(key.lower())
+
+    def engine_rule(self, check: str) -> Rule:
+        return next(r for r in self.rules.values() if r.engine_check == check)
+
+
+def load_registry(rules_dirs: Iterable[str] = (), plugins: bool = True) -> Registry:
+    """The built-in pack, plus entry-point packs and ``--rules-dir`` directories."""
+    rules = load_dir(builtin_rules_dir())
+    if plugins:
+        for directory in _entry_point_dirs():
+            rules.extend(load_dir(directory))
+    for directory in rules_dirs:
+        rules.extend(load_dir(directory))
+    return Registry(rules)
