@@ -1,0 +1,56 @@
+"""Fixtures per rule: ``tests/fixtures/<RULE>/bad_*`` must give exactly the findings of that rule
+listed in ``<file>.expected`` (``line:col: level[RULE] message``, one a line); ``good_*`` none.
+
+``ECSLINT_UPDATE_FIXTURES=1 pytest tests/test_rule_fixtures.py`` rewrites the expectations;
+review the diff before committing it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from ecslint.engine import Input
+from helpers import findings_of, lint_inputs, registry, render_line
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SUFFIXES = (".json", ".yaml", ".yml")
+
+
+def _fixtures():
+    for directory in sorted(p for p in FIXTURES.iterdir() if p.is_dir()):
+        for path in sorted(directory.iterdir()):
+            if path.suffix in SUFFIXES and path.name.startswith(("bad_", "good_")):
+                yield pytest.param(directory.name, path, id=f"{directory.name}/{path.name}")
+
+
+@pytest.mark.parametrize("rule_id, path", list(_fixtures()))
+def test_fixture(rule_id, path):
+    result = lint_inputs([Input(path.name, path.read_bytes())])
+    assert not result.internal_errors
+    got = [render_line(f) for f in findings_of(result, rule_id)]
+    if path.name.startswith("good_"):
+        assert got == [], f"{path.name} must not fire {rule_id}"
+        return
+    expected_file = path.with_name(path.name + ".expected")
+    if os.environ.get("ECSLINT_UPDATE_FIXTURES"):
+        expected_file.write_text("".join(line + "\n" for line in got), encoding="utf-8")
+    assert got, f"{path.name} must fire {rule_id}"
+    assert got == expected_file.read_text(encoding="utf-8").splitlines()
+
+
+def test_every_rule_has_fixtures_in_json_and_yaml():
+    missing = []
+    for rule in registry():
+        if rule.engine_check == "syntax-error":
+            continue
+        formats = ((".yaml", ".yml"),) if rule.engine_check == "unused-suppression" else ((".json",), (".yaml", ".yml"))
+        directory = FIXTURES / rule.id
+        names = [p.name for p in directory.iterdir()] if directory.is_dir() else []
+        for kind in ("bad_", "good_"):
+            for suffixes in formats:
+                if not any(n.startswith(kind) and n.endswith(suffixes) for n in names):
+                    missing.append(f"{rule.id}: no {kind}*{suffixes[0]}")
+    assert not missing, "\n".join(missing)
