@@ -89,4 +89,5 @@ class SchemaCheck:
                 parent = obj.node.at(*path[:-1])
                 node = (parent.key_node(path[-1]) if parent is not None else None) or node
             label = getattr(obj, "label", "the object")
-            yield Violation(node, self.message.format(value=_describe(error.instance), key=key, object=label))
+            yield Violation(node, self.message.format(
+                value=_describe(error.instance), key=key, object=label, error=error.message))
