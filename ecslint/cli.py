@@ -107,7 +107,7 @@ def check(paths, output_format, output, fail_level, select, ignore, exclude, con
         with open(output, "w", encoding="utf-8") as handle:
             handle.write(report)
     else:
-        click.echo(report, nl=False)
+        click.echo(report, nl=False, color=use_color)
     for message in result.internal_errors:
         click.echo(f"ecslint: internal error: {message} (please report this)", err=True)
     if verbose:

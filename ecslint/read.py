@@ -174,7 +174,7 @@ class _JsonParser:
             value, end = scanstring(self.text, i + 1, True)
         except ValueError as exc:
             offset = getattr(exc, "pos", i)
-            message = getattr(exc, "msg", str(exc))
+            message = getattr(exc, "msg", str(exc)).removesuffix(" at")
             raise self.error(f"invalid string: {message.lower()}", offset) from None
         return self.node(value, i, end), end
 
@@ -265,7 +265,7 @@ class _YamlBuilder:
                     self.attach(stack, roots, node, 1, anchors, event.anchor)
                 elif isinstance(event, yaml.AliasEvent):
                     if event.anchor not in anchors:
-                        raise ParseError(f"unknown alias *{event.anchor}", *_mark(event.start_mark))
+                        raise ParseError(f"invalid YAML: unknown alias *{event.anchor}", *_mark(event.start_mark))
                     node, weight = anchors[event.anchor]
                     expanded += weight
                     if expanded > MAX_ALIAS_EXPANSION:
