@@ -127,6 +127,13 @@ def _examples(items: Any, origin: str) -> list[Example]:
     return examples
 
 
+def _is_score(value: Any) -> bool:
+    try:
+        return 0 < float(value) <= 10
+    except (TypeError, ValueError):
+        return False
+
+
 def rule_from_data(data: Any, origin: str, base_dir: str = "") -> Rule:
     """Validate a rule file's data and build the rule."""
     if not isinstance(data, dict):
@@ -151,6 +158,12 @@ def rule_from_data(data: Any, origin: str, base_dir: str = "") -> Rule:
             raise RuleError(f"{origin}: a check has either 'python' or 'schema' (with 'message')")
         if "schema" in check and not isinstance(check.get("message"), str):
             raise RuleError(f"{origin}: a schema check needs a 'message'")
+    tags = list(data.get("tags") or [])
+    severity = data.get("security_severity")
+    if ("security" in tags) != (severity is not None):
+        raise RuleError(f"{origin}: a rule tagged 'security' has a security_severity (0.1-10.0), and only such a rule")
+    if severity is not None and not _is_score(severity):
+        raise RuleError(f"{origin}: security_severity must be a number in (0.0, 10.0]")
     examples = data.get("examples") or {}
     return Rule(
         id=rule_id,
@@ -161,11 +174,11 @@ def rule_from_data(data: Any, origin: str, base_dir: str = "") -> Rule:
         fix=_text(data, "fix", origin),
         check_spec=check,
         references=list(data.get("references") or []),
-        tags=list(data.get("tags") or []),
+        tags=tags,
         bad=_examples(examples.get("bad"), origin),
         good=_examples(examples.get("good"), origin),
         since=str(data.get("since", "0.1.0")),
-        security_severity=str(data["security_severity"]) if "security_severity" in data else None,
+        security_severity=str(severity) if severity is not None else None,
         origin=origin,
         base_dir=base_dir,
     )

@@ -28,7 +28,7 @@ def _clip(text: str, limit: int = 1024) -> str:
 
 def _descriptor(rule: Rule) -> dict:
     properties: dict = {
-        "tags": sorted(set(rule.tags) | ({"security"} if rule.security_severity else set())),
+        "tags": sorted(rule.tags),
         "precision": "high",
         "problem.severity": _PROBLEM_SEVERITY[rule.level],
     }

@@ -1,0 +1,99 @@
+"""Whole-output snapshots of every format on the bundled examples, and SARIF schema validation.
+
+``ECSLINT_UPDATE_SNAPSHOTS=1 pytest tests/test_reports.py`` rewrites the snapshots; review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from ecslint.discover import collect
+from ecslint.report import renderer
+from helpers import lint_inputs, registry
+
+ROOT = Path(__file__).resolve().parent.parent
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+SARIF_SCHEMA = ROOT.parent / "shared" / "reference" / "sarif" / "sarif-schema-2.1.0.json"
+
+
+@pytest.fixture(scope="module")
+def result():
+    old = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        return lint_inputs(collect(["examples"], lambda path: False))
+    finally:
+        os.chdir(old)
+
+
+def _render(result, name: str) -> str:
+    text = renderer(name)(result, registry())
+    if name == "sarif":  # the rule descriptors are the rule files; snapshot what the run found
+        log = json.loads(text)
+        log["runs"][0]["tool"]["driver"]["rules"] = [r["id"] for r in log["runs"][0]["tool"]["driver"]["rules"]]
+        text = json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return text
+
+
+@pytest.mark.parametrize("name", ["text", "json", "sarif", "github"])
+def test_snapshot(result, name):
+    got = _render(result, name)
+    snapshot = SNAPSHOTS / f"examples.{name}"
+    if os.environ.get("ECSLINT_UPDATE_SNAPSHOTS"):
+        snapshot.write_text(got, encoding="utf-8")
+    assert got == snapshot.read_text(encoding="utf-8")
+
+
+def test_examples_have_clean_and_faulty_files(result):
+    paths = {f.path for f in result.findings if f.level in ("error", "warning")}
+    assert "examples/fargate-web.json" not in paths
+    assert {"examples/fargate-postgres.yaml", "examples/ec2-worker.json"} <= paths
+
+
+def test_sarif_is_valid_against_the_2_1_0_schema(result):
+    if not SARIF_SCHEMA.is_file():
+        pytest.skip("../shared/reference/sarif is not beside this clone")
+    from jsonschema import Draft7Validator
+
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    log = json.loads(renderer("sarif")(result, registry(), category="ecslint/examples"))
+    errors = sorted(Draft7Validator(schema).iter_errors(log), key=str)
+    assert not errors, errors[0].message
+
+
+def test_sarif_meets_github_code_scanning_requirements(result):
+    log = json.loads(renderer("sarif")(result, registry()))
+    run = log["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules] == [r.id for r in registry()]
+    for rule in rules:
+        assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"] and rule["help"]["text"]
+        assert len(rule["fullDescription"]["text"]) <= 1024
+        assert rule["helpUri"].startswith("https://")
+        assert rule["defaultConfiguration"]["level"] in ("error", "warning", "note")
+        if "security" in rule["properties"]["tags"]:
+            assert 0 < float(rule["properties"]["security-severity"]) <= 10
+    for item in run["results"]:
+        assert rules[item["ruleIndex"]]["id"] == item["ruleId"]
+        location = item["locations"][0]["physicalLocation"]
+        assert not location["artifactLocation"]["uri"].startswith(("/", "file:"))
+        region = location["region"]
+        assert region["startLine"] >= 1 and region["startColumn"] >= 1
+        assert region["endColumn"] > region["startColumn"] or region["endLine"] > region["startLine"]
+        assert item["partialFingerprints"]["primaryLocationLineHash"]
+    fingerprints = [r["partialFingerprints"]["primaryLocationLineHash"] for r in run["results"]]
+    assert len(fingerprints) == len(set(fingerprints))
+
+
+def test_github_annotations_escape_their_fields():
+    from ecslint.engine import Result
+    from ecslint.findings import Finding
+
+    finding = Finding("a,b:c.json", 1, 2, "ECS201", "50% off\nnext", 1, 3, "error", "fargate-network-mode")
+    text = renderer("github")(Result(findings=[finding]), registry())
+    assert text == ("::error file=a%2Cb%3Ac.json,line=1,col=2,endLine=1,endColumn=3,"
+                    "title=ECS201 fargate-network-mode::ECS201: 50% off%0Anext\n".replace("50% off", "50%25 off"))
