@@ -9,7 +9,7 @@ from __future__ import annotations
 import traceback
 from dataclasses import dataclass, field
 
-from ecslint.adapters import adapt
+from ecslint.adapters import NOT_ECS, adapt, may_hold_ecs
 from ecslint.config import Config
 from ecslint.findings import Finding
 from ecslint.model import Project
@@ -47,11 +47,14 @@ class Result:
     internal_errors: list[str] = field(default_factory=list)
 
 
-def read_input(item: Input) -> Document:
-    """Decode and parse one input; :class:`ParseError` when it cannot be."""
+def read_input(item: Input) -> Document | None:
+    """Decode and parse one input (None when it cannot hold ECS content); :class:`ParseError`
+    when it cannot be read."""
     if item.data is None:
         raise ParseError(item.error or "cannot read file")
     text = decode(item.data)
+    if not may_hold_ecs(text):
+        return None
     return parse(text, guess_format(text, item.path), item.path)
 
 
@@ -70,6 +73,9 @@ def lint(inputs: list[Input], registry: Registry, config: Config) -> Result:
             result.findings.append(
                 Finding(item.path, exc.line, exc.col, syntax.id, exc.message, exc.line, exc.col + 1, "error", syntax.name)
             )
+            continue
+        if document is None:
+            result.skipped.append((item.path, NOT_ECS))
             continue
         adapted = adapt(document)
         if adapted.skipped:

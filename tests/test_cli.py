@@ -94,20 +94,23 @@ def test_unreadable_file_exits_2_and_others_are_still_linted(tmp_path):
 @pytest.mark.parametrize(
     "name, content, line",
     [
-        ("empty.json", b"", 1),
+        ("empty.json", b"", None),
         ("empty.yaml", b"", None),
+        ("broken-package.json", b'{"name": "app",', None),
         ("binary.json", b"\x7fELF\x02\x01\x01\x00\x00\x00", 1),
-        ("latin1.json", '{"family": "caf\u00e9"}'.encode("latin-1"), 1),
+        ("latin1.json", '{"family": "caf\u00e9", "containerDefinitions": []}'.encode("latin-1"), 1),
+        ("truncated.json", b'{"family": "web", "containerDefinitions": [{"name": "web"', 1),
         ("truncated.yaml", b"family: web\ncontainerDefinitions:\n  - name: [web\n", 4),
-        ("tabs.yaml", b"family: web\n\tcpu: 1\n", 2),
+        ("tabs.yaml", b"family: web\n\tcpu: 1\ncontainerDefinitions: []\n", 2),
     ],
 )
 def test_bad_input_is_a_clear_error(tmp_path, name, content, line):
     write(tmp_path, name, content)
     result = run(["check", "--format", "json", name], tmp_path)
     assert "Traceback" not in result.output
-    if line is None:  # an empty YAML file is no ECS content: skipped, not an error
+    if line is None:  # no ECS content (not even broken): skipped, not an error
         assert result.exit_code == 0
+        assert [s["path"] for s in json.loads(result.stdout)["files"]["skipped"]] == [name]
         return
     assert result.exit_code == 2
     [finding] = json.loads(result.stdout)["findings"]

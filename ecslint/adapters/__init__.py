@@ -9,6 +9,15 @@ from ecslint.model import Source, TaskDefinition
 from ecslint.read import Document
 
 
+NOT_ECS = ecs_api.NOT_ECS
+
+
+def may_hold_ecs(text: str) -> bool:
+    """A cheap test before parsing: could ``text`` hold content an adapter reads? A file that
+    could not is skipped unparsed, which keeps a pre-commit run over many files fast."""
+    return any(marker in text for marker in ecs_api.MARKERS)
+
+
 @dataclass
 class Adapted:
     """What one file contributed: model objects, or why it was skipped."""

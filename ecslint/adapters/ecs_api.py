@@ -5,6 +5,10 @@ from __future__ import annotations
 from ecslint.model import ContainerDefinition, Source, TaskDefinition, Volume
 from ecslint.tree import Node
 
+NOT_ECS = "no ECS task definition found"
+# A file that contains none of these words holds nothing this adapter reads.
+MARKERS = ("containerDefinitions",)
+
 
 def task_definition(root: Node, source: Source) -> TaskDefinition | None:
     """The task definition in ``root``, whether bare or wrapped as describe output; else None."""
@@ -32,7 +36,7 @@ def describe_content(root: Node) -> str:
             return "CloudFormation template (not supported yet)"
         if "serviceName" in root.value or "service" in root.value or "services" in root.value:
             return "ECS service definition (not supported yet)"
-        return "no ECS task definition found"
+        return NOT_ECS
     if root.is_seq:
         return "a list, not an ECS task definition"
     return "a scalar, not an ECS task definition" if root.value is not None else "empty document"

@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""Speed benchmark: wall time of whole ecslint runs, median of several, measured in one go.
+
+    python3 benchmarks/bench.py [--runs 7] [--corpus ../shared/corpus] [--peers]
+
+Times (each a fresh process, as a pre-commit hook or CI step runs it):
+- ``ecslint --version`` (start-up),
+- one task definition (``examples/fargate-web.json``),
+- every file of the corpus in one run,
+and ``-X importtime`` of a plain run's imports. With ``--peers``, the start-up of cfn-lint and
+checkov where installed, for scale (neither lints raw task definitions). Never run in tests:
+this machine is noisy, so quote ratios from one run of this script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def wall(command: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def import_ms(module: str) -> float:
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-c", f"import {module}"],
+                          cwd=ROOT, capture_output=True, text=True)
+    total = 0
+    for line in proc.stderr.splitlines():
+        match = re.match(r"import time:\s+\d+ \|\s+(\d+) \| (\S+)$", line.rstrip())
+        if match and match.group(2) == module:
+            total = int(match.group(1))
+    return total / 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
+    parser.add_argument("--peers", action="store_true")
+    args = parser.parse_args()
+    ecslint = [sys.executable, "-m", "ecslint"]
+    rows = [
+        ("ecslint --version", wall([*ecslint, "--version"], args.runs)),
+        ("ecslint check examples/fargate-web.json", wall([*ecslint, "check", "examples/fargate-web.json"], args.runs)),
+    ]
+    if os.path.isdir(args.corpus):
+        rows.append((f"ecslint check {args.corpus} (whole corpus)",
+                     wall([*ecslint, "check", "-q", args.corpus], max(3, args.runs // 2))))
+    if args.peers:
+        for peer in ("cfn-lint", "checkov"):
+            if shutil.which(peer):
+                rows.append((f"{peer} --version (peer start-up)", wall([peer, "--version"], 3)))
+    for label, seconds in rows:
+        print(f"{seconds * 1000:9.0f} ms  {label}")
+    for module in ("ecslint.cli", "ecslint.engine", "jsonschema", "yaml", "click"):
+        print(f"{import_ms(module):9.1f} ms  import {module} (cumulative, -X importtime)")
+
+
+if __name__ == "__main__":
+    main()
