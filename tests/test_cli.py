@@ -310,3 +310,37 @@ def test_output_is_deterministic(tmp_path):
         write(tmp_path, f"td{i}.json", FARGATE_BRIDGE)
     outputs = {run(["check", "-f", fmt, "."], tmp_path).stdout for fmt in ("sarif",) for _ in range(3)}
     assert len(outputs) == 1
+
+
+def test_entry_point_rule_packs_are_loaded(tmp_path, monkeypatch):
+    from importlib import metadata
+
+    from ecslint import registry as registry_module
+
+    pack = tmp_path / "pack"
+    write(pack, "ACME002.yaml", """id: ACME002
+name: acme-needs-tags
+level: info
+summary: Task definitions carry tags.
+rationale: Cost allocation.
+fix: Add tags.
+check:
+  applies_to: TaskDefinition
+  schema: {required: [tags]}
+  message: "{object} has no tags"
+examples:
+  bad: [{format: json, content: '{"family": "web", "containerDefinitions": []}', lines: [1]}]
+  good: [{format: json, content: '{"family": "web", "containerDefinitions": [], "tags": []}'}]
+""")
+
+    class FakeEntryPoint:
+        name, value = "acme", "acme:rules_dir"
+
+        def load(self):
+            return lambda: str(pack)
+
+    real = metadata.entry_points
+    monkeypatch.setattr(metadata, "entry_points",
+                        lambda group=None: [FakeEntryPoint()] if group == registry_module.ENTRY_POINT_GROUP else real(group=group))
+    rules = registry_module.load_registry()
+    assert rules.lookup("ACME002").name == "acme-needs-tags"
