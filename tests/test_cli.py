@@ -84,7 +84,7 @@ def test_fail_level(tmp_path):
 
 
 def test_unreadable_file_exits_2_and_others_are_still_linted(tmp_path):
-    write(tmp_path, "a_broken.json", '{"family": "web",,}')
+    write(tmp_path, "a_broken.json", '{"family": "web",, "containerDefinitions": []}')
     write(tmp_path, "b.json", FARGATE_BRIDGE)
     result = run(["check", "--format", "json", "."], tmp_path)
     assert result.exit_code == 2

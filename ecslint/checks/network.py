@@ -1,0 +1,80 @@
+"""Networking: port mappings and container settings that depend on the task's network mode."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ecslint.findings import Violation
+from ecslint.model import ContainerDefinition
+from ecslint.tree import Node, as_int, as_str
+
+# Network modes where the container's port is the host's (or the ENI's) port.
+SHARED_PORT_MODES = ("awsvpc", "host")
+TRANSPORT_PROTOCOLS = ("tcp", "udp")
+APP_PROTOCOLS = ("http", "http2", "grpc")
+AWSVPC_PORT_ERROR = "When networkMode=awsvpc, the host ports and container ports in port mappings must match."
+AWSVPC_HOSTNAME_ERROR = "hostname is not supported on container when networkMode=awsvpc."
+
+
+def _network_mode(container: ContainerDefinition) -> str | None:
+    return container.task.network_mode if container.task is not None else None
+
+
+def _port_label(container: ContainerDefinition, mapping: Node) -> str:
+    """How messages name a port mapping: by its containerPort when it has one."""
+    port = as_int(mapping.get("containerPort"))
+    where = f"the port mapping for containerPort {port}" if port is not None else "a port mapping"
+    return f"{where} of {container.label}"
+
+
+def host_port_mismatch(container: ContainerDefinition, ctx) -> Iterator[Violation]:
+    """With awsvpc or host networking, ``hostPort`` must be omitted or equal ``containerPort``.
+
+    ``hostPort: 0`` is left alone: it means "no fixed host port" and AWS's handling of it under
+    awsvpc is not documented in the reference.
+    """
+    mode = _network_mode(container)
+    if mode not in SHARED_PORT_MODES:
+        return
+    for mapping in container.port_mappings:
+        host_node = mapping.get("hostPort")
+        host, port = as_int(host_node), as_int(mapping.get("containerPort"))
+        if host is None or port is None or host in (0, port):
+            continue
+        why = (f'AWS rejects it with "{AWSVPC_PORT_ERROR}"' if mode == "awsvpc"
+               else "AWS rejects it, because in host mode the container listens directly on the host's port.")
+        yield Violation(host_node, f"hostPort {host} of {container.label} differs from its containerPort {port}, "
+                                   f"but networkMode is {mode}; {why} Remove hostPort or set it to {port}.")
+
+
+def invalid_port_protocol(container: ContainerDefinition, ctx) -> Iterator[Violation]:
+    """``protocol`` must be lowercase ``tcp`` or ``udp``: ECS maps anything else as tcp, silently."""
+    for mapping in container.port_mappings:
+        node = mapping.get("protocol")
+        value = as_str(node)
+        if not value or value in TRANSPORT_PROTOCOLS:
+            continue
+        yield Violation(node, f'protocol "{value}" in {_port_label(container, mapping)} is not "tcp" or "udp"; '
+                              f"ECS silently treats any other value as tcp. {_protocol_fix(value)}")
+
+
+def _protocol_fix(value: str) -> str:
+    """What to write instead of a wrong ``protocol`` value."""
+    lower = value.lower()
+    if lower == "udp":
+        return 'This port is mapped as TCP, not UDP: write "udp" in lowercase.'
+    if lower == "tcp":
+        return 'Write "tcp" in lowercase.'
+    if lower in APP_PROTOCOLS:
+        return f'Set protocol to "tcp" and put "{lower}" in appProtocol (used by Service Connect).'
+    return 'Use "tcp" or "udp".'
+
+
+def hostname_with_awsvpc(container: ContainerDefinition, ctx) -> Iterator[Violation]:
+    """A container ``hostname`` is not supported with awsvpc networking."""
+    if _network_mode(container) != "awsvpc" or not as_str(container.get("hostname")):
+        return
+    yield Violation(container.key("hostname"),
+                    f"{container.label} sets hostname, but networkMode is awsvpc; AWS rejects it with "
+                    f'"{AWSVPC_HOSTNAME_ERROR}" Remove hostname: the task\'s hostname comes from its elastic network '
+                    "interface.")
