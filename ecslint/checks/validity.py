@@ -1,0 +1,455 @@
+"""Validity: what RegisterTaskDefinition rejects in a task definition, its containers and volumes.
+
+Values of the wrong type or null are left to ECS112 (``invalid-value-type``) and ECS111
+(``missing-required-value``); the other checks stay silent on them.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from pathlib import Path
+from typing import Callable, Iterator, NamedTuple
+
+import ecslint
+from ecslint.declarative import SchemaCheck
+from ecslint.findings import Violation
+from ecslint.model import ContainerDefinition, TaskDefinition, Volume
+from ecslint.tree import Node, as_bool, as_int, as_str
+from ecslint.units import parse_cpu, parse_memory
+
+NAME = re.compile(r"^[a-zA-Z0-9_-]{1,255}$")
+# Template placeholders that a deployment tool fills in later: ${NAME}, {{ name }}, <NAME>.
+PLACEHOLDER = re.compile(r"\$\{[^}]*\}|\{\{.*?\}\}|<[^<>\s]+>")
+
+
+def _blank(node: Node | None) -> bool:
+    """Absent, null or an empty string: what AWS reads as "not given"."""
+    return node is None or node.value is None or node.value == ""
+
+
+def _essential(container: ContainerDefinition) -> bool | None:
+    """``essential`` with its default (true when absent or null); None when it is not a boolean."""
+    node = container.get("essential")
+    if node is None or node.value is None:
+        return True
+    return as_bool(node)
+
+
+def _literal_name(node: Node | None) -> str | None:
+    """A non-empty string name that is not a template placeholder; None otherwise."""
+    text = as_str(node)
+    return text if text and not PLACEHOLDER.search(text) else None
+
+
+def _names(objects: list[ContainerDefinition] | list[Volume]) -> str | None:
+    """The objects' names for a message ("'a', 'b'"); None when a placeholder may stand for any name."""
+    if any(o.name and PLACEHOLDER.search(o.name) for o in objects):
+        return None
+    return ", ".join(f"'{o.name}'" for o in objects if o.name) or "none"
+
+
+def _and(words: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return " and ".join(filter(None, [", ".join(words[:-1]), words[-1]]))
+
+
+def _maps(node: Node | None) -> list[Node]:
+    """The mapping items of a list node (nothing for other nodes)."""
+    return [item for item in node.elements() if item.is_map] if node is not None else []
+
+
+# ECS101 ---------------------------------------------------------------------------------------
+
+
+def no_essential_container(task: TaskDefinition, ctx) -> Iterator[Violation]:
+    """At least one container must be essential (``essential`` defaults to true)."""
+    flags = [_essential(c) for c in task.containers]
+    if flags and all(flag is False for flag in flags):
+        yield Violation(task.key("containerDefinitions"),
+                        f"every container of {task.label} sets essential: false; AWS rejects a task definition "
+                        "without an essential container, since ECS stops a task when an essential container exits. "
+                        "Set \"essential\": true on the main container (or leave it out: it defaults to true).")
+
+
+# ECS102 ---------------------------------------------------------------------------------------
+
+
+def _name_violations(items: list[Node], list_key: str, what: str) -> Iterator[Violation]:
+    """Names of the items of ``list_key`` that break the charset, or repeat an earlier item's name."""
+    first: dict[str, int] = {}
+    for index, item in enumerate(items):
+        node = item.get("name") if item.is_map else None
+        name = _literal_name(node)
+        if not name:
+            continue
+        if not NAME.match(name):
+            yield _bad_name(node, name, f"{what} name")
+        elif name in first:
+            yield Violation(node, f"{what} name '{name}' is already used by {list_key}[{first[name]}]; "
+                                  f"AWS requires {what} names to be unique within a task definition. "
+                                  f"Rename one of the two {what}s.")
+        first.setdefault(name, index)
+
+
+def _bad_name(node: Node, name: str, what: str) -> Violation:
+    suggestion = re.sub(r"[^a-zA-Z0-9_-]+", "-", name).strip("-")[:255] or "app"
+    return Violation(node, f"{what} '{name}' is not a valid name: AWS accepts only up to 255 letters, digits, "
+                           f"hyphens and underscores. Rename it, e.g. to '{suggestion}'.")
+
+
+def invalid_names(task: TaskDefinition, ctx) -> Iterator[Violation]:
+    """``family``, container and volume names: the ECS charset, and unique within the task definition."""
+    family = _literal_name(task.get("family"))
+    if family and not NAME.match(family):
+        yield _bad_name(task.get("family"), family, "family")
+    yield from _name_violations(task.list("containerDefinitions"), "containerDefinitions", "container")
+    yield from _name_violations(task.list("volumes"), "volumes", "volume")
+
+
+# ECS103 ---------------------------------------------------------------------------------------
+
+
+def memory_reservation(container: ContainerDefinition, ctx) -> Iterator[Violation]:
+    """``memoryReservation`` (the soft limit) must not exceed ``memory`` (the hard limit)."""
+    memory, reservation = container.int("memory"), container.int("memoryReservation")
+    if memory is not None and reservation is not None and reservation > memory:
+        yield Violation(container.get("memoryReservation"),
+                        f"memoryReservation of {container.label} is {reservation} MiB, more than its memory hard "
+                        f"limit of {memory} MiB; AWS rejects it, as the soft limit must not exceed the hard limit. "
+                        "Lower memoryReservation or raise memory.")
+
+
+# ECS104 ---------------------------------------------------------------------------------------
+
+
+def _reserved_memory(container: ContainerDefinition) -> int | None:
+    """What a container reserves of the task's memory: memoryReservation if set, else memory."""
+    reservation = container.int("memoryReservation")
+    return reservation if reservation is not None else container.int("memory")
+
+
+def _sum_over(containers: list[ContainerDefinition], amount: Callable[[ContainerDefinition], int | None],
+              unit: str) -> tuple[int, str]:
+    """The total of ``amount(c)`` over the containers, and a list like "'web' 512, 'log' 128"."""
+    parts = [(c.name or "(no name)", value) for c in containers if (value := amount(c))]
+    return sum(v for _, v in parts), ", ".join(f"'{n}' {v}{unit}" for n, v in parts)
+
+
+def task_resources(task: TaskDefinition, ctx) -> Iterator[Violation]:
+    """Container cpu and memory must fit in the task-level cpu and memory."""
+    cpu_node, memory_node = task.get("cpu"), task.get("memory")
+    cpu = parse_cpu(cpu_node.value) if cpu_node is not None else None
+    if cpu is not None:
+        total, parts = _sum_over(task.containers, lambda c: c.int("cpu"), "")
+        if total > cpu:
+            yield Violation(cpu_node,
+                            f"the containers of {task.label} ask for {total} CPU units in total ({parts}), more than "
+                            f"the task-level cpu of {cpu}; AWS rejects it with \"The sum of all container 'cpu' values "
+                            "cannot be greater than the value of the task 'cpu'.\" Lower the container cpu values or "
+                            "raise the task cpu.")
+    memory = parse_memory(memory_node.value) if memory_node is not None else None
+    if memory is not None:
+        yield from _task_memory(task, memory_node, memory)
+
+
+def _task_memory(task: TaskDefinition, node: Node, memory: int) -> Iterator[Violation]:
+    """One container's hard limit above the task memory, or else the reservations' sum above it."""
+    too_big = [c for c in task.containers if (c.int("memory") or 0) > memory]
+    for container in too_big:
+        yield Violation(node,
+                        f"{container.label} sets memory {container.int('memory')} MiB, more than the {memory} MiB "
+                        f"task-level memory of {task.label}; AWS rejects it with \"The 'memory' setting for container "
+                        f"'{container.name}' is greater than for the task.\" Lower the container memory or raise the "
+                        "task memory.")
+    total, parts = _sum_over(task.containers, _reserved_memory, " MiB")
+    if not too_big and total > memory:
+        yield Violation(node,
+                        f"the containers of {task.label} reserve {total} MiB in total ({parts}; memoryReservation "
+                        f"where set, else memory), more than the task-level memory of {memory} MiB; AWS rejects it "
+                        "with \"The sum of all container 'memoryReservation' values cannot be greater than the value "
+                        "of the task 'memory'.\" Lower the reservations or raise the task memory.")
+
+
+# ECS105 ---------------------------------------------------------------------------------------
+
+
+def container_memory_missing(container: ContainerDefinition, ctx) -> Iterator[Violation]:
+    """Without task-level memory (and not on Fargate), a container needs memory or memoryReservation."""
+    task = container.task
+    if task is None or task.is_fargate or not _blank(task.get("memory")):
+        return
+    values = [container.get(key) for key in ("memory", "memoryReservation")]
+    if all(node is None or node.value is None or as_int(node) == 0 for node in values):
+        yield Violation(container.node,
+                        f"{container.label} sets neither memory nor memoryReservation, and {task.label} has no "
+                        f"task-level memory; AWS rejects it with \"Invalid setting for container '{container.name}'. "
+                        "At least one of 'memory' or 'memoryReservation' must be specified.\" Set memoryReservation "
+                        "(a soft limit in MiB) or memory (a hard limit), or a task-level memory.")
+
+
+# ECS106 ---------------------------------------------------------------------------------------
+
+
+def _dependencies(container: ContainerDefinition) -> Iterator[tuple[Node, str, Node | None]]:
+    """Each ``dependsOn`` entry with a non-empty target name: (its containerName node, the name, condition node)."""
+    for entry in _maps(container.get("dependsOn")):
+        node = entry.get("containerName")
+        if _literal_name(node):
+            yield node, node.value, entry.get("condition")
+
+
+def container_dependencies(container: ContainerDefinition, ctx) -> Iterator[Violation]:
+    """``dependsOn`` targets another container of the task, whose setup fits the condition."""
+    task = container.task
+    if task is None:
+        return
+    for node, name, condition_node in _dependencies(container):
+        target, known = task.container(name), _names(task.containers)
+        if name == container.name:
+            yield Violation(node, f"{container.label} lists itself in dependsOn; a container cannot wait for "
+                                  "itself, so it would never start. Remove this entry.")
+        elif target is None and known is not None:
+            yield Violation(node, f"dependsOn of {container.label} names container '{name}', which is not in "
+                                  f"{task.label} (its containers: {known}); AWS rejects the task definition. "
+                                  "Fix the name or remove the entry.")
+        elif target is not None:
+            yield from _condition_violations(container, target, condition_node)
+
+
+def _condition_violations(container: ContainerDefinition, target: ContainerDefinition,
+                          node: Node | None) -> Iterator[Violation]:
+    condition = as_str(node)
+    if condition == "HEALTHY" and _blank(target.get("healthCheck")):
+        yield Violation(node, f"{container.label} waits for {target.label} to be HEALTHY, but {target.label} has "
+                              f"no healthCheck, so it never becomes healthy and {container.label} never starts. "
+                              f"Add a healthCheck to '{target.name}' or use the condition START.")
+    elif condition in ("COMPLETE", "SUCCESS") and _essential(target):
+        yield Violation(node, f"{container.label} waits for {target.label} with condition {condition}, but "
+                              f"{target.label} is essential, and AWS does not allow {condition} on an essential "
+                              "container (its exit stops the task). Set \"essential\": false on "
+                              f"'{target.name}', or use START or HEALTHY.")
+
+
+# ECS107 ---------------------------------------------------------------------------------------
+
+
+def dependency_cycles(task: TaskDefinition, ctx) -> Iterator[Violation]:
+    """Containers whose ``dependsOn`` form a cycle never start: report each cycle once, at its closing entry."""
+    edges: dict[str, list[tuple[str, Node]]] = {}
+    for container in task.containers:
+        if container.name:
+            edges.setdefault(container.name, []).extend(
+                (name, node) for node, name, _ in _dependencies(container)
+                if name != container.name and task.container(name) is not None)
+    for cycle, node in _cycles(edges):
+        yield Violation(node, f"the containers {' -> '.join(cycle)} of {task.label} wait for each other through "
+                              "dependsOn, so none of them can ever start. Remove one dependency of the cycle.")
+
+
+def _cycles(edges: dict[str, list[tuple[str, Node]]]) -> Iterator[tuple[list[str], Node]]:
+    """Depth-first search without recursion; every edge back into the current path closes one cycle."""
+    done: set[str] = set()
+    for start in edges:
+        if start in done:
+            continue
+        path, pending = [start], [iter(edges[start])]
+        while pending:
+            step = next(pending[-1], None)
+            if step is None:
+                done.add(path.pop())
+                pending.pop()
+            elif step[0] in path:
+                yield path[path.index(step[0]):] + [step[0]], step[1]
+            elif step[0] not in done:
+                path.append(step[0])
+                pending.append(iter(edges[step[0]]))
+
+
+# ECS108 ---------------------------------------------------------------------------------------
+
+HEALTH_CHECK_RANGES = {"interval": (5, 300), "timeout": (2, 60), "retries": (1, 10), "startPeriod": (0, 300)}
+
+
+def health_check(container: ContainerDefinition, ctx) -> Iterator[Violation]:
+    """``healthCheck``: a command starting with CMD or CMD-SHELL, and timings within AWS's ranges."""
+    check = container.get("healthCheck")
+    if check is None or not check.is_map:
+        return
+    command = check.get("command")
+    if command is not None and command.is_seq:
+        yield from _command_violations(container, command)
+    for key, (low, high) in HEALTH_CHECK_RANGES.items():
+        value = as_int(check.get(key))
+        if value is not None and not low <= value <= high:
+            unit = "" if key == "retries" else " seconds"
+            yield Violation(check.get(key), f"healthCheck.{key} of {container.label} is {value}, outside the "
+                                            f"range AWS accepts ({low} to {high}{unit}); AWS rejects the task "
+                                            f"definition. Use a value from {low} to {high}.")
+
+
+def _command_violations(container: ContainerDefinition, command: Node) -> Iterator[Violation]:
+    items = command.elements()
+    first = as_str(items[0]) if items else None
+    if not items:
+        yield Violation(command, f"healthCheck.command of {container.label} is empty; a health check needs a "
+                                 "command starting with CMD or CMD-SHELL. Use e.g. [\"CMD-SHELL\", \"curl -f "
+                                 "http://localhost/ || exit 1\"], or remove the healthCheck.")
+    elif first is not None and first not in ("CMD", "CMD-SHELL"):
+        yield Violation(items[0], f"healthCheck.command of {container.label} starts with '{first}', not with CMD "
+                                  "or CMD-SHELL, so Docker skips the health check (\"Unknown healthcheck type\") "
+                                  "and the container never reports healthy or unhealthy. Write "
+                                  f"[\"CMD-SHELL\", \"{first}\"] to run it with a shell, or [\"CMD\", ...] with "
+                                  "the program and its arguments as separate items.")
+
+
+# ECS109 ---------------------------------------------------------------------------------------
+
+
+def awslogs_options(container: ContainerDefinition, ctx) -> Iterator[Violation]:
+    """The awslogs driver needs awslogs-group and awslogs-region, and on Fargate awslogs-stream-prefix."""
+    config = container.get("logConfiguration")
+    if config is None or as_str(config.get("logDriver")) != "awslogs":
+        return
+    options = config.get("options")
+    if options is not None and options.value is not None and not options.is_map:
+        return
+    required = ["awslogs-group", "awslogs-region"]
+    if container.task is not None and container.task.is_fargate:
+        required.append("awslogs-stream-prefix")
+    missing = [key for key in required if _blank(options.get(key) if options is not None else None)]
+    if missing:
+        where = config.key_node("options") or container.key("logConfiguration")
+        names = _and(missing)
+        yield Violation(where, f"logConfiguration of {container.label} uses the awslogs driver without {names} "
+                               "in its options; AWS requires awslogs-group and awslogs-region (and, on Fargate, "
+                               f"awslogs-stream-prefix). Add {names} to logConfiguration.options.")
+
+
+# ECS110 ---------------------------------------------------------------------------------------
+
+
+def volume_references(container: ContainerDefinition, ctx) -> Iterator[Violation]:
+    """``mountPoints[].sourceVolume`` names a task volume; ``volumesFrom[].sourceContainer`` another container."""
+    task = container.task
+    if task is None:
+        return
+    volumes, containers = _names(task.volumes), _names(task.containers)
+    for mount in _maps(container.get("mountPoints")):
+        node = mount.get("sourceVolume")
+        name = _literal_name(node)
+        if name and volumes is not None and task.volume(name) is None:
+            yield Violation(node, f"mountPoints of {container.label} name volume '{name}', which {task.label} does "
+                                  f"not define (its volumes: {volumes}); AWS requires a volume name from the task "
+                                  "definition's volumes. Fix the name or add the volume.")
+    for source in _maps(container.get("volumesFrom")):
+        node = source.get("sourceContainer")
+        name = _literal_name(node)
+        if name and (name == container.name or (containers is not None and task.container(name) is None)):
+            which = "itself" if name == container.name else f"container '{name}', which is not in {task.label}"
+            yield Violation(node, f"volumesFrom of {container.label} names {which}; sourceContainer must be another "
+                                  f"container of the task definition (its containers: {containers}). "
+                                  "Fix the name or remove the entry.")
+
+
+# ECS111 ---------------------------------------------------------------------------------------
+
+
+class Required(NamedTuple):
+    """A member that must have a value: in the objects found at ``path`` (``"[]"`` = every list item)."""
+
+    kind: str
+    path: tuple[str, ...]
+    field: str
+    hint: str
+    list_value: bool = False  # an empty list is missing too
+
+
+REQUIRED = (
+    Required("task", (), "family", "Set it to the task definition family's name."),
+    Required("task", (), "containerDefinitions",
+             "Registration fails with \"Container list cannot be empty.\" Add at least one container.", True),
+    Required("container", (), "name", "Registration fails with \"Container.name should not be null or empty.\" "
+                                      "Name the container (letters, digits, hyphens, underscores)."),
+    Required("container", (), "image", "Registration fails with \"Container.image should not be null or empty.\" "
+                                       "Set it to the image to run, e.g. repository:tag."),
+    Required("container", ("secrets", "[]"), "name", "Set it to the environment variable to fill."),
+    Required("container", ("secrets", "[]"), "valueFrom",
+             "Set it to the ARN of the Secrets Manager secret or SSM parameter."),
+    Required("container", ("logConfiguration", "secretOptions", "[]"), "name", "Set it to the log option to fill."),
+    Required("container", ("logConfiguration", "secretOptions", "[]"), "valueFrom",
+             "Set it to the ARN of the Secrets Manager secret or SSM parameter."),
+    Required("container", ("mountPoints", "[]"), "sourceVolume", "Set it to the name of a task definition volume."),
+    Required("container", ("mountPoints", "[]"), "containerPath", "Set it to the path to mount the volume at."),
+    Required("container", ("dependsOn", "[]"), "containerName", "Set it to the container to wait for."),
+    Required("container", ("dependsOn", "[]"), "condition", "Set it to START, COMPLETE, SUCCESS or HEALTHY."),
+    Required("container", ("logConfiguration",), "logDriver", "Set it to a log driver such as awslogs."),
+    Required("container", ("healthCheck",), "command",
+             "Set it to e.g. [\"CMD-SHELL\", \"curl -f http://localhost/ || exit 1\"]."),
+    Required("container", ("repositoryCredentials",), "credentialsParameter",
+             "Set it to the ARN of the Secrets Manager secret that holds the registry credentials."),
+    Required("volume", ("efsVolumeConfiguration",), "fileSystemId", "Set it to the EFS file system ID (fs-...)."),
+)
+
+
+def _objects_at(node: Node, path: tuple[str, ...], where: str) -> Iterator[tuple[Node, str]]:
+    """The mappings at ``path`` under ``node``, each with a readable path like ``mountPoints[1]``."""
+    if not path:
+        if node.is_map:
+            yield node, where
+        return
+    step, rest = path[0], path[1:]
+    if step == "[]":
+        for index, item in enumerate(node.elements()):
+            yield from _objects_at(item, rest, f"{where}[{index}]")
+    elif (child := node.get(step)) is not None:
+        yield from _objects_at(child, rest, f"{where}.{step}" if where else step)
+
+
+def _required_violations(node: Node, kind: str, label: str) -> Iterator[Violation]:
+    for entry in (e for e in REQUIRED if e.kind == kind):
+        for parent, where in _objects_at(node, entry.path, ""):
+            value = parent.get(entry.field)
+            if not (_blank(value) or (entry.list_value and value.value == [])):
+                continue
+            member = f"{where}.{entry.field}" if where else entry.field
+            state = "is missing" if value is None else "is empty" if value.value is not None else "is null"
+            yield Violation(value if value is not None else parent,
+                            f"{member} of {label} {state}, but AWS requires a value there. {entry.hint}")
+
+
+def required_values(task: TaskDefinition, ctx) -> Iterator[Violation]:
+    """Required members that are absent, null or empty, in the task, its containers and its volumes."""
+    yield from _required_violations(task.node, "task", task.label)
+    for list_key, kind in (("containerDefinitions", "container"), ("volumes", "volume")):
+        for index, item in enumerate(task.list(list_key)):
+            name = as_str(item.get("name"))
+            label = f"{kind} '{name}'" if name else f"{list_key}[{index}]"
+            yield from _required_violations(item, kind, label)
+
+
+# ECS112 ---------------------------------------------------------------------------------------
+
+TYPE_MESSAGE = ("{key} in {object} has the wrong JSON type ({error}); AWS rejects such values (a port given as "
+                "text fails with \"Invalid 'containerPort' setting for container\"). Write {value} as the expected "
+                "type: numbers and booleans without quotes, text in quotes (also in maps of strings), lists and "
+                "objects where the API expects them.")
+
+
+def schemas_dir() -> Path:
+    """The JSON Schemas: inside the installed package, or ``schemas/`` of a source checkout."""
+    package = Path(ecslint.__file__).resolve().parent
+    installed = package / "_data" / "schemas"
+    return installed if installed.is_dir() else package.parent / "schemas"
+
+
+@functools.cache
+def _type_check() -> SchemaCheck:
+    schema = json.loads((schemas_dir() / "task-definition.schema.json").read_text(encoding="utf-8"))
+    return SchemaCheck({"schema": schema, "message": TYPE_MESSAGE})
+
+
+def value_types(task: TaskDefinition, ctx) -> Iterator[Violation]:
+    """Members of the wrong JSON type, after ``schemas/task-definition.schema.json``."""
+    yield from _type_check()(task, ctx)
