@@ -267,19 +267,21 @@ def _cycles(edges: dict[str, list[tuple[str, Node]]]) -> Iterator[tuple[list[str
                 pending.append(iter(edges[step[0]]))
 
 
-# ECS108 ---------------------------------------------------------------------------------------
+# ECS108, ECS114 -------------------------------------------------------------------------------
 
 HEALTH_CHECK_RANGES = {"interval": (5, 300), "timeout": (2, 60), "retries": (1, 10), "startPeriod": (0, 300)}
 
 
-def health_check(container: ContainerDefinition, ctx) -> Iterator[Violation]:
-    """``healthCheck``: a command starting with CMD or CMD-SHELL, and timings within AWS's ranges."""
+def _health_check(container: ContainerDefinition) -> Node | None:
     check = container.get("healthCheck")
-    if check is None or not check.is_map:
+    return check if check is not None and check.is_map else None
+
+
+def health_check_timings(container: ContainerDefinition, ctx) -> Iterator[Violation]:
+    """``healthCheck`` timings within AWS's ranges."""
+    check = _health_check(container)
+    if check is None:
         return
-    command = check.get("command")
-    if command is not None and command.is_seq:
-        yield from _command_violations(container, command)
     for key, (low, high) in HEALTH_CHECK_RANGES.items():
         value = as_int(check.get(key))
         if value is not None and not low <= value <= high:
@@ -289,13 +291,18 @@ def health_check(container: ContainerDefinition, ctx) -> Iterator[Violation]:
                                             f"definition. Use a value from {low} to {high}.")
 
 
-def _command_violations(container: ContainerDefinition, command: Node) -> Iterator[Violation]:
+def health_check_command(container: ContainerDefinition, ctx) -> Iterator[Violation]:
+    """``healthCheck.command``: a non-empty list starting with CMD or CMD-SHELL."""
+    check = _health_check(container)
+    command = check.get("command") if check is not None else None
+    if command is None or not command.is_seq:
+        return
     items = command.elements()
     first = as_str(items[0]) if items else None
     if not items:
-        yield Violation(command, f"healthCheck.command of {container.label} is empty; a health check needs a "
-                                 "command starting with CMD or CMD-SHELL. Use e.g. [\"CMD-SHELL\", \"curl -f "
-                                 "http://localhost/ || exit 1\"], or remove the healthCheck.")
+        yield Violation(command, f"healthCheck.command of {container.label} is empty, so the health check never "
+                                 "runs. Use e.g. [\"CMD-SHELL\", \"curl -f http://localhost/ || exit 1\"], or "
+                                 "remove the healthCheck.")
     elif first is not None and first not in ("CMD", "CMD-SHELL"):
         yield Violation(items[0], f"healthCheck.command of {container.label} starts with '{first}', not with CMD "
                                   "or CMD-SHELL, so Docker skips the health check (\"Unknown healthcheck type\") "
