@@ -23,6 +23,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ecslint.registry import Registry, Rule
+from ecslint.resources import data_dir
 
 CONFIG_FILES = (".ecslint.yaml", ".ecslint.yml", "pyproject.toml")
 FAIL_LEVELS = ("error", "warning", "info", "none")
@@ -163,19 +164,14 @@ def _load_yaml(path: Path) -> Any:
     return {} if data is None else data
 
 
-def _schema_path() -> Path:
-    package = Path(__file__).resolve().parent
-    for candidate in (package / "_data" / "schemas", package.parent / "schemas"):
-        if (candidate / "config.schema.json").is_file():
-            return candidate / "config.schema.json"
-    raise ConfigError("the configuration schema is missing from this installation")
-
-
 def validate(data: Any, origin: str) -> None:
     """Check the configuration against ``schemas/config.schema.json``, naming the bad key."""
     from jsonschema import Draft202012Validator
 
-    schema = json.loads(_schema_path().read_text(encoding="utf-8"))
+    try:
+        schema = json.loads((data_dir("schemas") / "config.schema.json").read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"the configuration schema cannot be read: {exc}") from None
     errors = sorted(Draft202012Validator(schema).iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         error = errors[0]

@@ -9,11 +9,15 @@ know.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ecslint.tree import Node, as_int, as_str
 
 FARGATE = "FARGATE"
+# Template placeholders that a deployment tool fills in later (${NAME}, {{ name }}, <NAME>): the
+# value is unknown to the linter, and rules stay silent on it.
+PLACEHOLDER = re.compile(r"\$\{[^}]*\}|\{\{.*?\}\}|<[^<>\s]+>")
 
 # Fields of describe-task-definition output that register-task-definition does not accept.
 READ_ONLY_TASK_FIELDS = (

@@ -22,6 +22,7 @@ import yaml
 
 from ecslint.findings import LEVELS
 from ecslint.model import MODEL_KINDS
+from ecslint.resources import data_dir
 
 ENTRY_POINT_GROUP = "ecslint.rules"
 DOCS_URL = "https://github.com/ecslint/ecslint/blob/main/docs/rules.md#{anchor}"
@@ -201,11 +202,10 @@ def load_dir(directory: str | Path) -> list[Rule]:
 
 def builtin_rules_dir() -> Path:
     """The built-in pack: ``rules/`` of a source checkout, or the copy inside the wheel."""
-    package = Path(__file__).resolve().parent
-    for candidate in (package / "_data" / "rules", package.parent / "rules"):
-        if candidate.is_dir():
-            return candidate
-    raise RuleError("the built-in rule pack is missing from this installation")
+    try:
+        return data_dir("rules")
+    except FileNotFoundError as exc:
+        raise RuleError(str(exc)) from None
 
 
 def _entry_point_dirs() -> Iterable[Path]:

@@ -9,19 +9,16 @@ from __future__ import annotations
 import functools
 import json
 import re
-from pathlib import Path
 from typing import Callable, Iterator, NamedTuple
 
-import ecslint
 from ecslint.declarative import SchemaCheck
 from ecslint.findings import Violation
-from ecslint.model import ContainerDefinition, TaskDefinition, Volume
+from ecslint.model import PLACEHOLDER, ContainerDefinition, TaskDefinition, Volume
+from ecslint.resources import data_dir
 from ecslint.tree import Node, as_bool, as_int, as_str
 from ecslint.units import parse_cpu, parse_memory
 
 NAME = re.compile(r"^[a-zA-Z0-9_-]{1,255}$")
-# Template placeholders that a deployment tool fills in later: ${NAME}, {{ name }}, <NAME>.
-PLACEHOLDER = re.compile(r"\$\{[^}]*\}|\{\{.*?\}\}|<[^<>\s]+>")
 
 
 def _blank(node: Node | None) -> bool:
@@ -444,16 +441,9 @@ TYPE_MESSAGE = ("{key} in {object} has the wrong JSON type ({error}); AWS reject
                 "objects where the API expects them.")
 
 
-def schemas_dir() -> Path:
-    """The JSON Schemas: inside the installed package, or ``schemas/`` of a source checkout."""
-    package = Path(ecslint.__file__).resolve().parent
-    installed = package / "_data" / "schemas"
-    return installed if installed.is_dir() else package.parent / "schemas"
-
-
 @functools.cache
 def _type_check() -> SchemaCheck:
-    schema = json.loads((schemas_dir() / "task-definition.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads((data_dir("schemas") / "task-definition.schema.json").read_text(encoding="utf-8"))
     return SchemaCheck({"schema": schema, "message": TYPE_MESSAGE})
 
 
