@@ -4,7 +4,10 @@ A rule's ``check`` names the object kind (``applies_to``), optional conditions o
 belongs to (``when``: ``fargate``, ``awsvpc``, ...), a ``schema`` and a ``message``. Each place
 where the object's canonical data breaks the schema becomes a finding at that exact node: the
 offending value, the key of a member that must not be there (a ``false`` sub-schema), or the
-object that lacks a required member. The message may use ``{value}``, ``{key}`` and ``{object}``.
+object that lacks a required member. The message may use ``{value}`` (JSON spelling), ``{key}``
+(the last member name), ``{path}`` (``containerDefinitions[0].cpu``), ``{object}`` (how messages
+name the object), ``{expected}`` (for a type error: the expected JSON types) and ``{error}`` (the
+schema validator's own description of the problem).
 """
 
 from __future__ import annotations
@@ -45,10 +48,26 @@ def conditions_hold(names: list[str] | str | None, obj: ModelObject) -> bool:
     return all(CONDITIONS[name](obj) for name in names)
 
 
+_TYPE_NAMES = {"string": "a string", "integer": "an integer", "number": "a number", "boolean": "a boolean",
+               "array": "a list", "object": "an object", "null": "null"}
+
+
 def _describe(value: Any) -> str:
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, sort_keys=True)[:80]
-    return json.dumps(value) if not isinstance(value, str) else value
+    """A value in JSON spelling, shortened."""
+    text = json.dumps(value, sort_keys=True)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _dotted(path: list[str | int]) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+
+
+def _expected(error: Any) -> str:
+    """For a type error, the expected types in words (null left out: it is allowed everywhere)."""
+    if error.validator != "type":
+        return ""
+    types = [error.validator_value] if isinstance(error.validator_value, str) else list(error.validator_value)
+    return " or ".join(_TYPE_NAMES.get(t, t) for t in types if t != "null")
 
 
 def _forbidding(schema: Any) -> Any:
@@ -90,4 +109,5 @@ class SchemaCheck:
                 node = (parent.key_node(path[-1]) if parent is not None else None) or node
             label = getattr(obj, "label", "the object")
             yield Violation(node, self.message.format(
-                value=_describe(error.instance), key=key, object=label, error=error.message))
+                value=_describe(error.instance), key=key, path=_dotted(path), object=label,
+                expected=_expected(error), error=error.message))

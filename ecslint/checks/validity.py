@@ -435,10 +435,9 @@ def required_values(task: TaskDefinition, ctx) -> Iterator[Violation]:
 
 # ECS112 ---------------------------------------------------------------------------------------
 
-TYPE_MESSAGE = ("{key} in {object} has the wrong JSON type ({error}); AWS rejects such values (a port given as "
-                "text fails with \"Invalid 'containerPort' setting for container\"). Write {value} as the expected "
-                "type: numbers and booleans without quotes, text in quotes (also in maps of strings), lists and "
-                "objects where the API expects them.")
+TYPE_MESSAGE = ("{path} of {object} is {value}, but the ECS API expects {expected} here; AWS rejects a value of "
+                "the wrong type (for a port given as text: \"Invalid 'containerPort' setting for container\"). "
+                "Write it as {expected}.")
 
 
 @functools.cache
