@@ -1,0 +1,158 @@
+"""IAM: the task role, the execution role, and the secrets the execution role reads."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ecslint.findings import Violation
+from ecslint.model import PLACEHOLDER, ContainerDefinition, TaskDefinition
+from ecslint.tree import Node, as_str
+
+ROLE_FIELDS = ("taskRoleArn", "executionRoleArn")
+_ARN = re.compile(r"^arn:(?P<partition>aws[a-z-]*):(?P<service>[a-z0-9-]*):(?P<region>[^:]*):(?P<account>[^:]*):(?P<resource>.*)$")
+PRIVATE_ECR = re.compile(r"^\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/")
+
+
+def _arn(text: str) -> re.Match[str] | None:
+    return _ARN.match(text)
+
+
+def _known(node: Node | None) -> str | None:
+    """A non-empty literal string that is not a template placeholder."""
+    text = as_str(node)
+    return text if text and not PLACEHOLDER.search(text) else None
+
+
+# --- ECS301: a role ARN that is not a role ------------------------------------------------------
+
+def _not_a_role(field: str, text: str, task: TaskDefinition) -> str | None:
+    """Why ``text`` is not usable as ``field``; None when it is (or may be) a role."""
+    which = "task role" if field == "taskRoleArn" else "task execution role"
+    if text.strip().lower() in ("null", "none", "undefined"):
+        return (f"{field} of {task.label} is the text '{text}', not a role: ECS tries to assume a role named "
+                f"'{text}' and the task fails with \"ECS was unable to assume the role ...\". Remove {field} "
+                "or give the ARN of an IAM role.")
+    match = _arn(text)
+    if match is None:
+        return None  # a role name: accepted
+    resource = match["resource"]
+    if match["service"] == "iam" and resource.startswith("instance-profile/"):
+        return (f"{field} of {task.label} is an EC2 instance profile, not an IAM role: AWS rejects it with "
+                "\"Role is not valid\". An instance profile wraps the container instance role that the EC2 hosts "
+                "use (it trusts ec2.amazonaws.com); the " + which + " is an IAM role that trusts "
+                f"ecs-tasks.amazonaws.com. Use arn:{match['partition']}:iam::{match['account'] or '<account>'}:"
+                "role/<name>.")
+    if match["service"] == "iam" and resource.startswith("role/"):
+        return None
+    kind = (f"an IAM {resource.split('/', 1)[0]}" if match["service"] == "iam"
+            else f"an ARN of another service ({match['service'] or 'none'})")
+    return (f"{field} of {task.label} is {kind}, not an IAM role; AWS rejects it with \"Role is not valid\". "
+            f"Use the ARN of the {which} (arn:{match['partition']}:iam::<account>:role/<name>).")
+
+
+def role_arn_not_a_role(task: TaskDefinition, ctx) -> Iterator[Violation]:
+    """``taskRoleArn`` and ``executionRoleArn`` must name IAM roles (not instance profiles, users, ...)."""
+    for field in ROLE_FIELDS:
+        node = task.get(field)
+        text = _known(node)
+        reason = _not_a_role(field, text, task) if text else None
+        if reason:
+            yield Violation(node, reason)
+
+
+# --- ECS302: no execution role where one is needed ------------------------------------------------
+
+def _needs(container: ContainerDefinition, fargate: bool) -> Iterator[tuple[Node, str]]:
+    """Each field of ``container`` that makes ECS pull something with the execution role, and why."""
+    for field, what in (("secrets", "secrets"), ("repositoryCredentials", "private registry credentials"),
+                        ("environmentFiles", "environment files from S3")):
+        node = container.get(field)
+        if node is not None and (node.is_map or node.elements()):
+            yield container.key(field), f"ECS reads its {what} with the execution role."
+    log = container.get("logConfiguration")
+    if log is not None and log.get("secretOptions") is not None and log.get("secretOptions").elements():
+        yield log.key_node("secretOptions"), "ECS reads the log driver's secretOptions with the execution role."
+    if not fargate:
+        return
+    driver = log.get("logDriver") if log is not None else None
+    if as_str(driver) == "awslogs":
+        yield driver, ("AWS rejects it with \"Fargate requires task definition to have execution role ARN to "
+                       "support log driver awslogs.\"")
+    image = container.get("image")
+    if PRIVATE_ECR.match(as_str(image) or ""):
+        yield image, ("AWS rejects it with \"Fargate requires task definition to have execution role ARN to "
+                      "support ECR images.\"")
+
+
+def execution_role_missing(task: TaskDefinition, ctx) -> Iterator[Violation]:
+    """Secrets, registry credentials, environment files, and on Fargate awslogs or ECR images need an execution role."""
+    role = task.get("executionRoleArn")
+    if role is not None and (role.value not in (None, "")):
+        return
+    for container in task.containers:
+        for node, why in _needs(container, task.is_fargate):
+            yield Violation(node, f"{container.label} needs a task execution role, but {task.label} has no "
+                                  f"executionRoleArn. {why} Add an executionRoleArn: an IAM role trusting "
+                                  "ecs-tasks.amazonaws.com with the AmazonECSTaskExecutionRolePolicy managed policy "
+                                  "(and read access to the secrets it uses).")
+
+
+# --- ECS303: the same role twice -------------------------------------------------------------------
+
+def same_task_and_execution_role(task: TaskDefinition, ctx) -> Iterator[Violation]:
+    """The task role and the execution role should be different roles (least privilege)."""
+    task_role, execution_role = _known(task.get("taskRoleArn")), _known(task.get("executionRoleArn"))
+    if task_role and task_role == execution_role:
+        yield Violation(task.get("executionRoleArn"),
+                        f"{task.label} uses the same role as task role and execution role, so the application "
+                        "holds the agent's rights (pull images, read every secret of the task, write logs) and "
+                        "ECS the application's. Give the execution role only what ECS needs to start the task, "
+                        "and the task role only what the application calls.")
+
+
+# --- ECS113: secret references ---------------------------------------------------------------------
+
+def _secret_problem(text: str, allow_ssm: bool) -> str | None:
+    """Why ``text`` is not a usable secret reference; None when it is."""
+    match = _arn(text)
+    if match is None:
+        return None  # a parameter name (secrets) or a secret name (registry credentials)
+    service, resource = match["service"], match["resource"]
+    if service == "secretsmanager" and resource.startswith("secret:"):
+        return None
+    if allow_ssm and service == "ssm" and resource.startswith("parameter"):
+        return None
+    if service == "secretsmanager":
+        return "a Secrets Manager ARN that does not name a secret (…:secret:<name>)"
+    if service == "ssm":
+        return ("an SSM parameter, which registry credentials cannot come from" if not allow_ssm
+                else "an SSM ARN that does not name a parameter (…:parameter/<name>)")
+    return f"an ARN of another service ({service or 'none'})"
+
+
+def _secret_refs(container: ContainerDefinition) -> Iterator[tuple[Node, str, bool]]:
+    """(valueFrom node, where it is, whether SSM parameters are allowed) for every secret reference."""
+    for entry in container.list("secrets"):
+        yield entry.get("valueFrom"), "secrets", True
+    log = container.get("logConfiguration")
+    for entry in log.get("secretOptions").elements() if log is not None and log.get("secretOptions") else []:
+        yield entry.get("valueFrom"), "logConfiguration.secretOptions", True
+    credentials = container.get("repositoryCredentials")
+    if credentials is not None:
+        yield credentials.get("credentialsParameter"), "repositoryCredentials.credentialsParameter", False
+
+
+def invalid_secret_reference(container: ContainerDefinition, ctx) -> Iterator[Violation]:
+    """Secrets come from Secrets Manager secrets or SSM parameters; registry credentials from Secrets Manager."""
+    for node, where, allow_ssm in _secret_refs(container):
+        text = _known(node)
+        problem = _secret_problem(text, allow_ssm) if text else None
+        if problem is None:
+            continue
+        allowed = ("a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>) or an "
+                   "SSM parameter ARN or name" if allow_ssm
+                   else "a Secrets Manager secret ARN or name")
+        yield Violation(node, f"{where} of {container.label} points at {problem}; ECS can only read {allowed}, "
+                              "so the task fails to start with a ResourceInitializationError. Point it at "
+                              "the secret that holds the value.")
