@@ -98,7 +98,7 @@ def test_syntax_errors_have_positions(text, fmt, line, col, words):
 
 @pytest.mark.parametrize("fmt", ["json", "yaml"])
 def test_deep_nesting_is_an_error_not_a_crash(fmt):
-    with pytest.raises(ParseError, match="nesting deeper"):
+    with pytest.raises(ParseError, match="nesting"):  # ecslint's bound, or libyaml's own
         parse("[" * 100_000 + "]" * 100_000, fmt)
     parse("[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1), fmt)
 

@@ -5,14 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ecslint.checks.storage import (
-    ENABLED,
-    encryption_location,
-    encryption_requirement,
-    encryption_state,
-    transit_encryption,
-    volume_label,
-)
+from ecslint.checks.storage import encryption_requirement, transit_encryption, unencrypted, volume_label
 from ecslint.findings import Violation
 from ecslint.model import ContainerDefinition, Volume
 from ecslint.tree import Node, as_str, is_true
@@ -23,11 +16,11 @@ def efs_transit_encryption_disabled(volume: Volume, ctx) -> Iterator[Violation]:
     efs = volume.efs
     if efs is None or encryption_requirement(efs) is not None:
         return
-    node, value = transit_encryption(efs)
-    if value is None or value == ENABLED:
+    found = unencrypted(volume, *transit_encryption(efs))
+    if found is None:
         return
-    yield Violation(encryption_location(volume, node),
-                    f"EFS {volume_label(volume)} {encryption_state(node, value)}, so its data crosses the network "
+    yield Violation(found[0],
+                    f"EFS {volume_label(volume)} {found[1]}, so its data crosses the network "
                     'unencrypted. Set "transitEncryption": "ENABLED" (AWS Security Hub ECS.18).')
 
 

@@ -221,16 +221,15 @@ def encryption_requirement(efs: Node) -> str | None:
     return f"access point {access_point}" if access_point else None
 
 
-def encryption_state(node: Node | None, value: str) -> str:
-    """How messages describe a volume's transit encryption setting."""
+def unencrypted(volume: Volume, node: Node | None, value: str | None) -> tuple[Node, str] | None:
+    """Where to report a volume whose transit encryption is off, and how to describe its setting;
+    None when it is on (or not a string: the type rule reports that)."""
+    if value is None or value == ENABLED:
+        return None
+    where = node if node is not None else volume.key("efsVolumeConfiguration")
     if node is None or node.value is None:
-        return "does not set transitEncryption (the default is DISABLED)"
-    return f'sets transitEncryption to "{value}"'
-
-
-def encryption_location(volume: Volume, node: Node | None) -> Node:
-    """Where to report missing transit encryption: the setting when present, else the EFS configuration's key."""
-    return node if node is not None else volume.key("efsVolumeConfiguration")
+        return where, "does not set transitEncryption (the default is DISABLED)"
+    return where, f'sets transitEncryption to "{value}"'
 
 
 def efs_transit_encryption_required(volume: Volume, ctx) -> Iterator[Violation]:
@@ -239,11 +238,11 @@ def efs_transit_encryption_required(volume: Volume, ctx) -> Iterator[Violation]:
     reason = encryption_requirement(efs) if efs is not None else None
     if reason is None:
         return
-    node, value = transit_encryption(efs)
-    if value is None or value == ENABLED:
+    found = unencrypted(volume, *transit_encryption(efs))
+    if found is None:
         return
-    yield Violation(encryption_location(volume, node),
-                    f"EFS {volume_label(volume)} uses {reason} but {encryption_state(node, value)}; ECS requires "
+    yield Violation(found[0],
+                    f"EFS {volume_label(volume)} uses {reason} but {found[1]}; ECS requires "
                     "transit encryption whenever IAM authorization or an access point is used. "
                     'Set "transitEncryption": "ENABLED".')
 
