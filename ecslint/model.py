@@ -144,6 +144,10 @@ class Volume(ModelObject):
         return self.str("name")
 
     @property
+    def label(self) -> str:
+        return f"volume '{self.name}'" if self.name else "a volume with no name"
+
+    @property
     def efs(self) -> Node | None:
         node = self.get("efsVolumeConfiguration")
         return node if node is not None and node.is_map else None

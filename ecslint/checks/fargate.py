@@ -112,7 +112,7 @@ def host_volume(volume: Volume, ctx) -> Iterator[Violation]:
     """Fargate has no host paths and no Docker volume drivers; ``host: {}`` bind mounts are fine."""
     if not _on_fargate(volume):
         return
-    label = f"volume '{volume.name}'" if volume.name else "a volume with no name"
+    label = volume.label
     source_path = volume.at("host", "sourcePath")
     if as_str(source_path):
         yield Violation(source_path, f"{label} in {volume.task.label} mounts the host path {_shown(source_path)}, "

@@ -198,8 +198,7 @@ def stateful_container_without_efs(container: ContainerDefinition, ctx) -> Itera
 
 def volume_label(volume: Volume) -> str:
     """How messages name a volume."""
-    name = f"volume '{volume.name}'" if volume.name else "a volume with no name"
-    return f"{name} of {volume.task.label}" if volume.task is not None else name
+    return f"{volume.label} of {volume.task.label}" if volume.task is not None else volume.label
 
 
 def transit_encryption(efs: Node) -> tuple[Node | None, str | None]:
