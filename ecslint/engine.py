@@ -91,13 +91,10 @@ def lint(inputs: list[Input], registry: Registry, config: Config) -> Result:
     for finding in findings:
         by_path.setdefault(finding.path, []).append(finding)
     for document in documents:
-        own = by_path.pop(document.path, [])
+        own = by_path.get(document.path, [])
         if document.fmt == "yaml":
             own = apply_suppressions(own, inline_suppressions(document.text), registry, set(enabled), document.path)
-        rules = {f.rule: enabled[f.rule] for f in own if f.rule in enabled}
-        result.findings.extend(f for f in own if not config.ignored_in(document.path, rules[f.rule]))
-    for leftover in by_path.values():
-        result.findings.extend(leftover)
+        result.findings.extend(f for f in own if not config.ignored_in(document.path, enabled[f.rule]))
     result.findings.sort()
     return result
 
