@@ -33,3 +33,17 @@ def test_every_rule_has_examples():
             assert rule.good, f"{rule.id} has no good example"
         for example in rule.bad:
             assert example.lines, f"{rule.id}: a bad example must name the lines it is reported at"
+
+
+def test_declarative_schemas_are_valid_json_schemas():
+    import json
+
+    from jsonschema import Draft202012Validator
+
+    from ecslint.resources import data_dir
+
+    for rule in registry():
+        if "schema" in rule.check_spec:
+            Draft202012Validator.check_schema(rule.check_spec["schema"])
+    for path in data_dir("schemas").glob("*.json"):
+        Draft202012Validator.check_schema(json.loads(path.read_text(encoding="utf-8")))
