@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from ecslint.adapters import NOT_ECS, adapt, may_hold_ecs
 from ecslint.config import Config
 from ecslint.findings import Finding
+from ecslint.link import link
 from ecslint.model import Project
 from ecslint.read import Document, ParseError, decode, guess_format, parse
 from ecslint.registry import Registry, Rule
@@ -84,6 +85,9 @@ def lint(inputs: list[Input], registry: Registry, config: Config) -> Result:
         result.linted.append(item.path)
         documents.append(document)
         project.task_definitions.extend(adapted.task_definitions)
+        project.services.extend(adapted.services)
+        project.clusters.extend(adapted.clusters)
+    link(project)
 
     findings = _run_rules(project, enabled, result)
     findings.extend(_duplicate_keys(documents, enabled))

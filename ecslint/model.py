@@ -153,7 +153,66 @@ class Volume(ModelObject):
         return node if node is not None and node.is_map else None
 
 
-MODEL_KINDS = {cls.__name__: cls for cls in (TaskDefinition, ContainerDefinition, Volume)}
+def _last_segment(reference: str) -> str:
+    """``arn:aws:ecs:us-east-1:123456789012:cluster/prod`` -> ``prod``; a plain name stays as it is."""
+    return reference.rsplit("/", 1)[-1] if reference.startswith("arn:") else reference
+
+
+@dataclass(eq=False)
+class Service(ModelObject):
+    """A service: ``create-service`` / ``update-service`` input, or one of ``describe-services``'s services.
+
+    ``task`` and ``cluster`` are set by the linker when the task definition or cluster the service
+    names is among the inputs; otherwise they stay None (unknown), and rules that need them stay silent.
+    """
+
+    task: TaskDefinition | None = None
+    cluster: Cluster | None = None
+
+    @property
+    def name(self) -> str | None:
+        return self.str("serviceName") or self.str("service")
+
+    @property
+    def label(self) -> str:
+        return f"service '{self.name}'" if self.name else "the service"
+
+    @property
+    def cluster_name(self) -> str:
+        """The cluster it runs in (a name or the last part of an ARN); ECS's default is "default"."""
+        return _last_segment(self.str("cluster") or self.str("clusterArn") or "default")
+
+    @property
+    def launch_type(self) -> str | None:
+        return self.str("launchType")
+
+    @property
+    def capacity_providers(self) -> set[str]:
+        """The capacity providers of the service's own strategy (literal names only)."""
+        return {p for item in self.list("capacityProviderStrategy") if (p := as_str(item.get("capacityProvider")))}
+
+    @property
+    def load_balancers(self) -> list[Node]:
+        return [lb for lb in self.list("loadBalancers") if lb.is_map]
+
+
+@dataclass(eq=False)
+class Cluster(ModelObject):
+    """A cluster: ``create-cluster`` or ``put-cluster-capacity-providers`` input, or a ``describe-clusters`` cluster."""
+
+    services: list[Service] = field(default_factory=list)
+
+    @property
+    def name(self) -> str | None:
+        reference = self.str("clusterName") or self.str("cluster") or self.str("clusterArn")
+        return _last_segment(reference) if reference else None
+
+    @property
+    def label(self) -> str:
+        return f"cluster '{self.name}'" if self.name else "the cluster"
+
+
+MODEL_KINDS = {cls.__name__: cls for cls in (TaskDefinition, ContainerDefinition, Volume, Service, Cluster)}
 
 
 @dataclass
@@ -161,6 +220,8 @@ class Project:
     """Everything read in one run, linked: the objects rules visit, by kind."""
 
     task_definitions: list[TaskDefinition] = field(default_factory=list)
+    services: list[Service] = field(default_factory=list)
+    clusters: list[Cluster] = field(default_factory=list)
 
     def objects(self, kind: str) -> list[ModelObject]:
         if kind == "TaskDefinition":
@@ -169,4 +230,8 @@ class Project:
             return [c for t in self.task_definitions for c in t.containers]
         if kind == "Volume":
             return [v for t in self.task_definitions for v in t.volumes]
+        if kind == "Service":
+            return list(self.services)
+        if kind == "Cluster":
+            return list(self.clusters)
         return []

@@ -141,8 +141,8 @@ def test_not_ecs_content_is_skipped_and_listed_with_verbose(tmp_path):
     assert result.exit_code == 0
     assert "1 file linted; 2 skipped" in result.stderr
     verbose = run(["check", "--verbose", "."], tmp_path)
-    assert "skipped config.yaml: no ECS task definition found" in verbose.stderr
-    assert "skipped package.json: no ECS task definition found" in verbose.stderr
+    assert "skipped config.yaml: no ECS task definition, service or cluster found" in verbose.stderr
+    assert "skipped package.json: no ECS task definition, service or cluster found" in verbose.stderr
 
 
 def test_directory_walk_skips_vendored_dirs_and_honours_exclude(tmp_path):

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ecslint.adapters import ecs_api
-from ecslint.model import Source, TaskDefinition
+from ecslint.model import Cluster, Service, Source, TaskDefinition
 from ecslint.read import Document
-
 
 NOT_ECS = ecs_api.NOT_ECS
 
@@ -23,6 +22,8 @@ class Adapted:
     """What one file contributed: model objects, or why it was skipped."""
 
     task_definitions: list[TaskDefinition] = field(default_factory=list)
+    services: list[Service] = field(default_factory=list)
+    clusters: list[Cluster] = field(default_factory=list)
     skipped: str | None = None
 
 
@@ -31,12 +32,13 @@ def adapt(document: Document) -> Adapted:
     source = Source(document.path, document.fmt)
     result = Adapted()
     reasons: list[str] = []
+    by_kind = {TaskDefinition: result.task_definitions, Service: result.services, Cluster: result.clusters}
     for root in document.roots:
-        task = ecs_api.task_definition(root, source)
-        if task is not None:
-            result.task_definitions.append(task)
-        else:
+        found = ecs_api.objects(root, source)
+        if not found:
             reasons.append(ecs_api.describe_content(root))
-    if not result.task_definitions:
+        for obj in found:
+            by_kind[type(obj)].append(obj)
+    if not (result.task_definitions or result.services or result.clusters):
         result.skipped = reasons[0] if reasons else "empty YAML stream"
     return result

@@ -1,32 +1,78 @@
-"""The ECS API shapes: ``register-task-definition`` input and ``describe-task-definition`` output."""
+"""The ECS API shapes, in the AWS CLI's ``--cli-input-json`` / ``--cli-input-yaml`` spelling.
+
+- task definitions: ``register-task-definition`` input, ``describe-task-definition`` output;
+- services: ``create-service`` and ``update-service`` input, ``describe-services`` output;
+- clusters: ``create-cluster`` and ``put-cluster-capacity-providers`` input, ``describe-clusters`` output.
+"""
 
 from __future__ import annotations
 
-from ecslint.model import ContainerDefinition, Source, TaskDefinition, Volume
+from ecslint.model import Cluster, ContainerDefinition, ModelObject, Service, Source, TaskDefinition, Volume
 from ecslint.tree import Node
 
-NOT_ECS = "no ECS task definition found"
+NOT_ECS = "no ECS task definition, service or cluster found"
 # A file that contains none of these words holds nothing this adapter reads.
-MARKERS = ("containerDefinitions",)
+MARKERS = ("containerDefinitions", "serviceName", "deploymentConfiguration", "desiredCount", "clusterName",
+           "capacityProviders", '"services"', "services:", '"service"', "service:", '"clusters"', "clusters:")
+# Members only a service has: a document with two of them (and no serviceName, as in an ecspresso
+# service definition) is a service too.
+SERVICE_ONLY = ("deploymentConfiguration", "desiredCount", "schedulingStrategy", "loadBalancers", "serviceRegistries",
+                "deploymentController", "placementStrategy", "healthCheckGracePeriodSeconds", "networkConfiguration")
+UPDATE_SERVICE = ("taskDefinition", "desiredCount", "forceNewDeployment", "deploymentConfiguration")
+CLUSTER_ONLY = ("clusterName", "defaultCapacityProviderStrategy", "serviceConnectDefaults")
+
+
+def _maps(node: Node | None) -> list[Node]:
+    return [item for item in node.elements() if item.is_map] if node is not None else []
 
 
 def task_definition(root: Node, source: Source) -> TaskDefinition | None:
     """The task definition in ``root``, whether bare or wrapped as describe output; else None."""
-    if not root.is_map:
-        return None
     wrapped = root.get("taskDefinition")
     if wrapped is not None and wrapped.is_map and "containerDefinitions" in wrapped.value:
         root = wrapped
     elif "containerDefinitions" not in root.value:
         return None
     task = TaskDefinition(root, source)
-    for item in task.list("containerDefinitions"):
-        if item.is_map:
-            task.containers.append(ContainerDefinition(item, source, task))
-    for item in task.list("volumes"):
-        if item.is_map:
-            task.volumes.append(Volume(item, source, task))
+    task.containers = [ContainerDefinition(item, source, task) for item in _maps(root.get("containerDefinitions"))]
+    task.volumes = [Volume(item, source, task) for item in _maps(root.get("volumes"))]
     return task
+
+
+def _is_service(node: Node) -> bool:
+    members = node.value
+    if "serviceName" in members:
+        return True
+    service = members.get("service")
+    if service is not None and isinstance(service.value, str):  # update-service input
+        return any(key in members for key in UPDATE_SERVICE)
+    return sum(key in members for key in SERVICE_ONLY) >= 2
+
+
+def _is_cluster(node: Node) -> bool:
+    members = node.value
+    if any(key in members for key in CLUSTER_ONLY):
+        return True
+    # put-cluster-capacity-providers input
+    return "cluster" in members and "capacityProviders" in members and "serviceName" not in members
+
+
+def objects(root: Node, source: Source) -> list[ModelObject]:
+    """Every task definition, service and cluster in one document."""
+    if not root.is_map:
+        return []
+    task = task_definition(root, source)
+    if task is not None:
+        return [task]
+    described = _maps(root.get("services")) + _maps(root.get("clusters"))
+    if described:
+        return [Service(n, source) if "serviceName" in n.value or "serviceArn" in n.value else Cluster(n, source)
+                for n in described if n.value]
+    if _is_service(root):
+        return [Service(root, source)]
+    if _is_cluster(root):
+        return [Cluster(root, source)]
+    return []
 
 
 def describe_content(root: Node) -> str:
@@ -34,9 +80,7 @@ def describe_content(root: Node) -> str:
     if root.is_map:
         if "AWSTemplateFormatVersion" in root.value or "Resources" in root.value:
             return "CloudFormation template (not supported yet)"
-        if "serviceName" in root.value or "service" in root.value or "services" in root.value:
-            return "ECS service definition (not supported yet)"
         return NOT_ECS
     if root.is_seq:
-        return "a list, not an ECS task definition"
-    return "a scalar, not an ECS task definition" if root.value is not None else "empty document"
+        return "a list, not ECS content"
+    return "a scalar, not ECS content" if root.value is not None else "empty document"
