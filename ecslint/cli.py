@@ -129,11 +129,17 @@ def exit_code(result, fail_level: str) -> int:
 
 
 @main.command("rules")
-@click.option("-f", "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("-f", "--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True, help="markdown: the documentation page of every rule (docs/rules.md).")
 @click.option("--rules-dir", multiple=True, type=click.Path(file_okay=False), help="Extra rule pack directory.")
 def list_rules(output_format: str, rules_dir: tuple[str, ...]) -> None:
     """List the rules."""
     registry = _registry(rules_dir)
+    if output_format == "markdown":
+        from ecslint.docs import rules_page
+
+        click.echo(rules_page(registry), nl=False)
+        return
     if output_format == "json":
         rows = [{"id": r.id, "name": r.name, "level": r.level, "summary": r.summary, "tags": r.tags} for r in registry]
         click.echo(json.dumps(rows, indent=2))

@@ -1,16 +1,57 @@
-"""Rule documentation, generated from the rule files: ``ecslint explain`` and SARIF help."""
+"""Rule documentation, generated from the rule files: ``ecslint explain``, SARIF help, and
+``docs/rules.md`` (``ecslint rules --format markdown > docs/rules.md``)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Callable, Iterable
+
 from ecslint.registry import Example, Rule
+
+PAGE_INTRO = """# ecslint rules
+
+Generated from the rule files in `rules/` by `ecslint rules --format markdown > docs/rules.md`;
+a test fails when this page is stale. `ecslint explain RULE` prints the same text.
+
+Levels: **error**, AWS rejects the configuration or the task fails to start; **warning**, it works
+but is a real mistake; **info**, advice.
+"""
+
+
+Reporter = Callable[[Rule, Example], list[str]]
 
 
 def _example_block(example: Example) -> str:
     return f"```{example.fmt}\n{example.content.rstrip()}\n```"
 
 
-def rule_markdown(rule: Rule, heading: str = "#") -> str:
-    """The rule's page in Markdown: what it checks, why, examples, fix and references."""
+def _bad_example(rule: Rule, example: Example, report: Reporter | None) -> str:
+    block = _example_block(example)
+    if report is None:
+        return block
+    return block + "\n\necslint reports:\n\n```text\n" + "\n".join(report(rule, example)) + "\n```"
+
+
+@lru_cache(maxsize=1)
+def _builtin_pack():
+    from ecslint.registry import load_registry
+
+    return load_registry(plugins=False)
+
+
+def example_findings(rule: Rule, example: Example) -> list[str]:
+    """What ecslint reports for ``rule`` on an example (all rules enabled, as the example tests run it)."""
+    from ecslint.config import Config
+    from ecslint.engine import Input, lint
+
+    name = f"example.{example.fmt}"
+    result = lint([Input(name, example.content.encode("utf-8"))], _builtin_pack(), Config())
+    return [f"{f.path}:{f.line}:{f.col}: {f.level}[{f.rule}] {f.message}" for f in result.findings if f.rule == rule.id]
+
+
+def rule_markdown(rule: Rule, heading: str = "#", report: Reporter | None = None) -> str:
+    """The rule's page in Markdown: what it checks, why, examples (with what ecslint reports on
+    them, given ``report``), fix and references."""
     parts = [
         f"{heading} {rule.id} {rule.name}",
         f"Level: **{rule.level}** · Tags: {', '.join(rule.tags) or '-'} · Since {rule.since}",
@@ -18,13 +59,25 @@ def rule_markdown(rule: Rule, heading: str = "#") -> str:
         f"{heading}# Why is this bad?\n\n{rule.rationale}",
     ]
     if rule.bad:
-        parts.append(f"{heading}# Example\n\n" + "\n\n".join(_example_block(e) for e in rule.bad))
+        parts.append(f"{heading}# Example\n\n" + "\n\n".join(_bad_example(rule, e, report) for e in rule.bad))
     if rule.good:
         parts.append("Use instead:\n\n" + "\n\n".join(_example_block(e) for e in rule.good))
     parts.append(f"{heading}# How to fix it\n\n{rule.fix}")
     if rule.references:
         parts.append(f"{heading}# References\n\n" + "\n".join(f"- <{ref}>" for ref in rule.references))
     return "\n\n".join(parts) + "\n"
+
+
+def rules_page(rules: Iterable[Rule]) -> str:
+    """The whole rules page: an index table, then one section per rule."""
+    rules = list(rules)
+    rows = [f"| [{r.id}](#{r.id.lower()}-{r.name}) | {r.name} | {r.level} | {_cell(r.summary)} |" for r in rules]
+    table = "| id | name | level | summary |\n|---|---|---|---|\n" + "\n".join(rows)
+    return PAGE_INTRO + "\n" + table + "\n\n" + "\n".join(rule_markdown(r, "##", example_findings) for r in rules)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
 
 
 def rule_text(rule: Rule) -> str:
