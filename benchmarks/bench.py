@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 """Speed benchmark: wall time of whole ecslint runs, median of several, measured in one go.
 
-    python3 benchmarks/bench.py [--runs 7] [--corpus ../shared/corpus] [--peers]
+    python3 benchmarks/bench.py [--runs 7] [--corpus ../shared/corpus] [--peers] [--against REV]
 
 Times (each a fresh process, as a pre-commit hook or CI step runs it):
 - ``ecslint --version`` (start-up),
 - one task definition (``examples/fargate-web.json``),
 - every file of the corpus in one run,
-and ``-X importtime`` of a plain run's imports. With ``--peers``, the start-up of cfn-lint and
-checkov where installed, for scale (neither lints raw task definitions). Never run in tests:
-this machine is noisy, so quote ratios from one run of this script.
+and ``-X importtime`` of a plain run's imports. With ``--against REV``, the same runs of that
+git revision (checked out in a temporary worktree) are interleaved with this one's, and the
+ratios printed. With ``--peers``, the start-up of cfn-lint and checkov where installed, for
+scale. Never run in tests: this machine is noisy, so quote ratios from one run of this script.
 """
 
 from __future__ import annotations
@@ -21,19 +22,38 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def wall(command: list[str], runs: int) -> float:
+def wall(command: list[str], runs: int, cwd: Path = ROOT) -> float:
+    """Median wall time of ``command`` (``python -m ecslint`` imports the package of ``cwd``)."""
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def versus(revision: str, cases: list[tuple[str, list[str], int]]) -> None:
+    """Each case timed for this tree and for ``revision``, alternating, and the ratio."""
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(["git", "worktree", "add", "--detach", folder, revision], cwd=ROOT, check=True,
+                       capture_output=True)
+        try:
+            for label, args, runs in cases:
+                ours, theirs = [], []
+                for _ in range(runs):
+                    ours.append(wall([sys.executable, "-m", "ecslint", *args], 1))
+                    theirs.append(wall([sys.executable, "-m", "ecslint", *args], 1, Path(folder)))
+                new, old = statistics.median(ours), statistics.median(theirs)
+                print(f"{new * 1000:9.0f} ms  vs {old * 1000:6.0f} ms at {revision} ({new / old:.2f}x)  {label}")
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", folder], cwd=ROOT, capture_output=True)
 
 
 def import_ms(module: str) -> float:
@@ -52,7 +72,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
     parser.add_argument("--peers", action="store_true")
+    parser.add_argument("--against", metavar="REV", help="compare with this git revision, in one run")
     args = parser.parse_args()
+    if args.against:
+        versus(args.against, [
+            ("ecslint check examples/fargate-web.json", ["check", str(ROOT / "examples/fargate-web.json")], args.runs),
+            ("whole corpus", ["check", "-q", os.path.abspath(args.corpus)], max(3, args.runs // 2)),
+        ])
+        return
     ecslint = [sys.executable, "-m", "ecslint"]
     rows = [
         ("ecslint --version", wall([*ecslint, "--version"], args.runs)),
