@@ -12,8 +12,8 @@ from ecslint.tree import Node
 
 NOT_ECS = "no ECS task definition, service or cluster found"
 # A file that contains none of these words holds nothing this adapter reads.
-MARKERS = ("containerDefinitions", "serviceName", "deploymentConfiguration", "desiredCount", "clusterName",
-           "capacityProviders", '"services"', "services:", '"service"', "service:", '"clusters"', "clusters:")
+MARKERS = ("containerDefinitions", "taskDefinition", "serviceName", "deploymentConfiguration", "desiredCount",
+           "clusterName", "capacityProviders", '"services"', "services:", '"clusters"', "clusters:")
 # Members only a service has: a document with two of them (and no serviceName, as in an ecspresso
 # service definition) is a service too.
 SERVICE_ONLY = ("deploymentConfiguration", "desiredCount", "schedulingStrategy", "loadBalancers", "serviceRegistries",
