@@ -6,15 +6,12 @@ Values of the wrong type or null are left to ECS112 (``invalid-value-type``) and
 
 from __future__ import annotations
 
-import functools
-import json
 import re
 from typing import Callable, Iterator, NamedTuple
 
-from ecslint.declarative import SchemaCheck
+from ecslint.checks.structure import missing_members
 from ecslint.findings import Violation
-from ecslint.model import PLACEHOLDER, ContainerDefinition, TaskDefinition, Volume
-from ecslint.resources import data_dir
+from ecslint.model import PLACEHOLDER, Cluster, ContainerDefinition, Service, TaskDefinition, Volume
 from ecslint.tree import Node, as_bool, as_int, as_str
 from ecslint.units import parse_cpu, parse_memory
 
@@ -361,39 +358,22 @@ def volume_references(container: ContainerDefinition, ctx) -> Iterator[Violation
 
 
 class Required(NamedTuple):
-    """A member that must have a value: in the objects found at ``path`` (``"[]"`` = every list item)."""
+    """A container member that must have a value: in the objects at ``path`` (``"[]"`` = every list item)."""
 
-    kind: str
     path: tuple[str, ...]
     field: str
     hint: str
-    list_value: bool = False  # an empty list is missing too
 
 
+# What AWS requires of a container beyond the API model's required members, which come from the
+# generated schemas (``structure.missing_members``).
 REQUIRED = (
-    Required("task", (), "family", "Set it to the task definition family's name."),
-    Required("task", (), "containerDefinitions",
-             "Registration fails with \"Container list cannot be empty.\" Add at least one container.", True),
-    Required("container", (), "name", "Registration fails with \"Container.name should not be null or empty.\" "
-                                      "Name the container (letters, digits, hyphens, underscores)."),
-    Required("container", (), "image", "Registration fails with \"Container.image should not be null or empty.\" "
-                                       "Set it to the image to run, e.g. repository:tag."),
-    Required("container", ("secrets", "[]"), "name", "Set it to the environment variable to fill."),
-    Required("container", ("secrets", "[]"), "valueFrom",
-             "Set it to the ARN of the Secrets Manager secret or SSM parameter."),
-    Required("container", ("logConfiguration", "secretOptions", "[]"), "name", "Set it to the log option to fill."),
-    Required("container", ("logConfiguration", "secretOptions", "[]"), "valueFrom",
-             "Set it to the ARN of the Secrets Manager secret or SSM parameter."),
-    Required("container", ("mountPoints", "[]"), "sourceVolume", "Set it to the name of a task definition volume."),
-    Required("container", ("mountPoints", "[]"), "containerPath", "Set it to the path to mount the volume at."),
-    Required("container", ("dependsOn", "[]"), "containerName", "Set it to the container to wait for."),
-    Required("container", ("dependsOn", "[]"), "condition", "Set it to START, COMPLETE, SUCCESS or HEALTHY."),
-    Required("container", ("logConfiguration",), "logDriver", "Set it to a log driver such as awslogs."),
-    Required("container", ("healthCheck",), "command",
-             "Set it to e.g. [\"CMD-SHELL\", \"curl -f http://localhost/ || exit 1\"]."),
-    Required("container", ("repositoryCredentials",), "credentialsParameter",
-             "Set it to the ARN of the Secrets Manager secret that holds the registry credentials."),
-    Required("volume", ("efsVolumeConfiguration",), "fileSystemId", "Set it to the EFS file system ID (fs-...)."),
+    Required((), "name", "Registration fails with \"Container.name should not be null or empty.\" "
+                         "Name the container (letters, digits, hyphens, underscores)."),
+    Required((), "image", "Registration fails with \"Container.image should not be null or empty.\" "
+                          "Set it to the image to run, e.g. repository:tag."),
+    Required(("mountPoints", "[]"), "sourceVolume", "Set it to the name of a task definition volume."),
+    Required(("mountPoints", "[]"), "containerPath", "Set it to the path to mount the volume at."),
 )
 
 
@@ -411,11 +391,11 @@ def _objects_at(node: Node, path: tuple[str, ...], where: str) -> Iterator[tuple
         yield from _objects_at(child, rest, f"{where}.{step}" if where else step)
 
 
-def _required_violations(node: Node, kind: str, label: str) -> Iterator[Violation]:
-    for entry in (e for e in REQUIRED if e.kind == kind):
+def _required_violations(node: Node, label: str) -> Iterator[Violation]:
+    for entry in REQUIRED:
         for parent, where in _objects_at(node, entry.path, ""):
             value = parent.get(entry.field)
-            if not (_blank(value) or (entry.list_value and value.value == [])):
+            if not _blank(value):
                 continue
             member = f"{where}.{entry.field}" if where else entry.field
             state = "is missing" if value is None else "is empty" if value.value is not None else "is null"
@@ -423,29 +403,13 @@ def _required_violations(node: Node, kind: str, label: str) -> Iterator[Violatio
                             f"{member} of {label} {state}, but AWS requires a value there. {entry.hint}")
 
 
-def required_values(task: TaskDefinition, ctx) -> Iterator[Violation]:
-    """Required members that are absent, null or empty, in the task, its containers and its volumes."""
-    yield from _required_violations(task.node, "task", task.label)
-    for list_key, kind in (("containerDefinitions", "container"), ("volumes", "volume")):
-        for index, item in enumerate(task.list(list_key)):
-            name = as_str(item.get("name"))
-            label = f"{kind} '{name}'" if name else f"{list_key}[{index}]"
-            yield from _required_violations(item, kind, label)
-
-
-# ECS112 ---------------------------------------------------------------------------------------
-
-TYPE_MESSAGE = ("{path} of {object} is {value}, but the ECS API expects {expected} here; AWS rejects a value of "
-                "the wrong type (for a port given as text: \"Invalid 'containerPort' setting for container\"). "
-                "Write it as {expected}.")
-
-
-@functools.cache
-def _type_check() -> SchemaCheck:
-    schema = json.loads((data_dir("schemas") / "task-definition.schema.json").read_text(encoding="utf-8"))
-    return SchemaCheck({"schema": schema, "message": TYPE_MESSAGE})
-
-
-def value_types(task: TaskDefinition, ctx) -> Iterator[Violation]:
-    """Members of the wrong JSON type, after ``schemas/task-definition.schema.json``."""
-    yield from _type_check()(task, ctx)
+def required_values(obj: TaskDefinition | Service | Cluster, ctx) -> Iterator[Violation]:
+    """Required members that are absent, null or empty: the API model's, in the object and
+    everything in it, and the container members AWS requires beyond them."""
+    yield from missing_members(obj, ctx)
+    if not isinstance(obj, TaskDefinition):
+        return
+    task = obj
+    for index, item in enumerate(task.list("containerDefinitions")):
+        name = as_str(item.get("name"))
+        yield from _required_violations(item, f"container '{name}'" if name else f"containerDefinitions[{index}]")

@@ -1,0 +1,295 @@
+"""Structure: task definitions, services and clusters against the ECS API's own shapes.
+
+Each object is validated once against the JSON Schema of its kind, generated from the botocore
+model (``schemas/generated/``, see ``scripts/generate_schemas.py``) with the hand-written
+additions of ``schemas/additions.json`` merged in. That one validation feeds four rules: ECS112
+(a value of the wrong JSON type), ECS115 (a value outside an enum), ECS116 (a key the API does not
+have) and ECS111 (a required member that is missing, null or empty; through
+``validity.required_values``). Nulls, template placeholders and YAML tags are never reported.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+import weakref
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from ecslint.findings import Violation
+from ecslint.model import PLACEHOLDER, Cluster, ModelObject, Service, TaskDefinition
+from ecslint.resources import data_dir
+from ecslint.tree import Node, as_str
+
+SCHEMAS = {TaskDefinition: "task-definition", Service: "service", Cluster: "cluster"}
+JsonPath = list[str | int]  # mapping keys and list indices from an object to one of its values
+_ABSENT = object()
+
+TYPE_WORDS = {"string": "a string", "integer": "an integer", "number": "a number", "boolean": "a boolean",
+              "array": "a list", "object": "an object"}
+# How the AWS CLI (botocore) names the Python types it accepts for each JSON type.
+CLI_TYPES = {"string": "<class 'str'>", "integer": "<class 'int'>", "boolean": "<class 'bool'>",
+             "number": "<class 'float'>, <class 'decimal.Decimal'>, <class 'int'>",
+             "array": "<class 'list'>, <class 'tuple'>", "object": "<class 'dict'>",
+             "number|string": "<class 'datetime.datetime'>, timestamp-string"}
+TYPE_FIXES = {"integer": "Write it as a whole number, without quotes.",
+              "number": "Write it as a number, without quotes.",
+              "boolean": "Write true or false, without quotes.", "array": "Write it as a list.",
+              "object": "Write it as an object (a mapping of keys to values).", "string": "Write it as a string."}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One structural finding: which rule it belongs to (``type``, ``enum``, ``unknown``, ``required``)."""
+
+    kind: str
+    violation: Violation
+
+
+# Loading and compiling ------------------------------------------------------------------------
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """RFC 7396: ``patch`` applied to ``target`` (a null member removes it), as a new value."""
+    if not isinstance(patch, dict):
+        return patch
+    merged = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = merge_patch(merged.get(key), value)
+    return merged
+
+
+def _read(path: str) -> Any:
+    return json.loads((data_dir("schemas") / path).read_text(encoding="utf-8"))
+
+
+def schema(name: str) -> dict[str, Any]:
+    """The generated schema ``name`` (``task-definition``, ``service``, ``cluster``) with its additions."""
+    return merge_patch(_read(f"generated/{name}.schema.json"), _read("additions.json").get(name, {}))
+
+
+def _blank_required(validator: Any, required: list[str], instance: Any, schema: Any) -> Iterator[Any]:
+    """``required`` as AWS reads it: a member that is absent, null or "" is missing. Each error
+    stays at the object, and names the member in ``validator_value``."""
+    from jsonschema.exceptions import ValidationError
+
+    if not isinstance(instance, dict):
+        return
+    for member in required:
+        if instance.get(member, _ABSENT) in (_ABSENT, None, ""):
+            yield ValidationError(f"{member!r} is required", validator_value=member)
+
+
+@functools.lru_cache(maxsize=None)
+def validator(name: str) -> Any:
+    """The compiled validator of schema ``name``: built once per process."""
+    from jsonschema import Draft202012Validator
+    from jsonschema.validators import extend
+
+    return extend(Draft202012Validator, {"required": _blank_required})(schema(name))
+
+
+# Validating -----------------------------------------------------------------------------------
+
+_RESULTS: weakref.WeakKeyDictionary[ModelObject, list[Problem]] = weakref.WeakKeyDictionary()
+
+
+def problems(obj: ModelObject) -> list[Problem]:
+    """Every structural problem of ``obj``; validated on first use, then remembered."""
+    found = _RESULTS.get(obj)
+    if found is None:
+        found = _RESULTS[obj] = list(_validate(obj))
+    return found
+
+
+def _validate(obj: ModelObject) -> Iterator[Problem]:
+    name = SCHEMAS.get(type(obj))
+    if name is None:
+        return
+    compiled = validator(name)
+    hints = compiled.schema.get("x-hints", {})
+    for error in compiled.iter_errors(obj.node.plain()):
+        path = list(error.absolute_path)
+        node = _literal(obj.node, path)
+        if node is None:
+            continue
+        if error.validator == "type":
+            yield from _wrong_type(obj, path, node, error.validator_value)
+        elif error.validator == "enum":
+            yield from _not_in_enum(obj, path, node, error.validator_value)
+        elif error.validator == "additionalProperties":
+            yield from _unknown_keys(obj, path, node, error.schema.get("properties", {}))
+        elif error.validator == "required":
+            member = error.validator_value
+            member_schema = error.schema.get("properties", {}).get(member, {})
+            yield _missing(obj, path + [member], node.get(member), node, member_schema, hints)
+        elif error.validator == "minItems" and error.instance == []:
+            yield _missing(obj, path, node, node, error.schema, hints)
+
+
+def _literal(root: Node, path: JsonPath) -> Node | None:
+    """The node at ``path``; None when it is missing, or when it or a node on the way stands for a
+    value the linter cannot know."""
+    node: Node | None = root
+    for step in path:
+        if _unknowable(node):
+            return None
+        node = node.at(step)
+        if node is None:
+            return None
+    return None if _unknowable(node) else node
+
+
+def _unknowable(node: Node) -> bool:
+    """A YAML tag, or a CloudFormation intrinsic (the reader turns ``!Ref x`` into ``{"Ref": "x"}``)."""
+    if node.tag is not None:
+        return True
+    if not node.is_map or len(node.value) != 1:
+        return False
+    key = next(iter(node.value))
+    return key == "Ref" or key.startswith("Fn::")
+
+
+def _placeholder(value: Any) -> bool:
+    return isinstance(value, str) and bool(PLACEHOLDER.search(value))
+
+
+# Messages -------------------------------------------------------------------------------------
+
+ITEM_KINDS = {"containerDefinitions": "container", "volumes": "volume"}
+
+
+def _dotted(path: JsonPath) -> str:
+    """``containerDefinitions[0].portMappings[1].containerPort``, as the AWS CLI names a parameter."""
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+
+
+def _split(obj: ModelObject, path: JsonPath) -> tuple[JsonPath, str]:
+    """How messages name the place ``path``: a path inside a container or volume and its label
+    (``containerDefinitions[1]`` when it has no name), else a path inside ``obj``."""
+    if isinstance(obj, TaskDefinition) and len(path) > 2 and path[0] in ITEM_KINDS and isinstance(path[1], int):
+        name = as_str(obj.node.at(path[0], path[1], "name"))
+        return path[2:], f"{ITEM_KINDS[path[0]]} '{name}'" if name else f"{path[0]}[{path[1]}]"
+    return path, obj.label
+
+
+def _or(values: list[str]) -> str:
+    """``a``, ``a or b``, ``a, b or c``."""
+    return " or ".join(filter(None, [", ".join(values[:-1]), values[-1]]))
+
+
+def _json(value: Any, limit: int = 60) -> str:
+    """A value in JSON spelling, shortened."""
+    return _short(json.dumps(value, sort_keys=True), limit)
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _fold(word: str) -> str:
+    return word.lower().replace("-", "").replace("_", "")
+
+
+def closest(word: str, choices: list[str]) -> str | None:
+    """The choice ``word`` most likely stands for: the same but for case, hyphens and underscores,
+    else the closest spelling (if any is close)."""
+    folded = {_fold(c): c for c in choices}
+    if _fold(word) in folded:
+        return folded[_fold(word)]
+    lowered = {c.lower(): c for c in choices}
+    match = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.75)
+    return lowered[match[0]] if match else None
+
+
+def _wrong_type(obj: ModelObject, path: JsonPath, node: Node, expected: str | list[str]) -> Iterator[Problem]:
+    value = node.plain()
+    if value is None or _placeholder(value):
+        return  # null is accepted everywhere; a placeholder is filled in later
+    types = [t for t in ([expected] if isinstance(expected, str) else expected) if t != "null"]
+    where, label = _split(obj, path)
+    words = " or ".join(TYPE_WORDS[t] for t in types)
+    cli = (f"Invalid type for parameter {_dotted(path)}, value: {_short(str(value), 40)}, "
+           f"type: <class '{type(value).__name__}'>, valid types: {CLI_TYPES['|'.join(sorted(types))]}")
+    yield Problem("type", Violation(node, f"{_dotted(where)} of {label} is {_json(value)}, but the ECS API expects "
+                                          f"{words} here; the AWS CLI rejects it with \"{cli}\". "
+                                          f"{_type_fix(value, types[0])}"))
+
+
+def _type_fix(value: Any, expected: str) -> str:
+    """How to write ``value`` as the ``expected`` JSON type."""
+    text = value.strip() if isinstance(value, str) else None
+    if expected in ("integer", "number") and text is not None and _is_number(text, expected):
+        return f"Write {text} without quotes."
+    if expected == "string" and not isinstance(value, (dict, list)):
+        return f"Quote it: \"{json.dumps(value)}\"."
+    return TYPE_FIXES[expected]
+
+
+def _is_number(text: str, expected: str) -> bool:
+    try:
+        (int if expected == "integer" else float)(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _not_in_enum(obj: ModelObject, path: JsonPath, node: Node, allowed: list[Any]) -> Iterator[Problem]:
+    value = node.value
+    if not isinstance(value, str) or not value or _placeholder(value):
+        return  # a wrong type is ECS112's, an empty value ECS111's
+    values = [v for v in allowed if v is not None]
+    where, label = _split(obj, path)
+    suggestion = closest(value, values)
+    advice = f"Did you mean '{suggestion}'?" if suggestion else "Use one of them."
+    yield Problem("enum", Violation(node, f"{_dotted(where)} of {label} is '{value}', but the ECS API accepts only "
+                                          f"{_or(values)} here (case-sensitive) and rejects any other value. {advice}"))
+
+
+def _unknown_keys(obj: ModelObject, path: JsonPath, node: Node, known: dict[str, Any]) -> Iterator[Problem]:
+    for key, _ in node.items():
+        if key in known or _placeholder(key):
+            continue
+        where, label = _split(obj, path + [key])
+        suggestion = closest(key, list(known))
+        question, fix = (f"; did you mean '{suggestion}'?", "") if suggestion else (".", " Remove it or fix its name.")
+        yield Problem("unknown", Violation(
+            node.key_node(key) or node,
+            f"{_dotted(where)} of {label} is not a key the ECS API knows{question} The AWS CLI rejects it with "
+            f"\"Unknown parameter in {_dotted(path) or 'input'}: \"{key}\", must be one of: ...\", and tools that "
+            f"drop unknown keys silently lose its value.{fix}"))
+
+
+def _missing(obj: ModelObject, path: JsonPath, value: Node | None, parent: Node, schema: dict[str, Any],
+             hints: dict[str, str]) -> Problem:
+    """A required member (at ``path``) that is absent, null or empty."""
+    where, label = _split(obj, path)
+    state = "is missing" if value is None else "is null" if value.value is None else "is empty"
+    pattern = "".join("[]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+    values = [v for v in schema.get("enum", ()) if v is not None]
+    owner = _dotted(where[:-1])
+    hint = hints.get(pattern) or (f"Set it to {_or(values)}." if values else
+                                  f"Add a value, or remove {owner}." if owner else "Add a value.")
+    message = f"{_dotted(where)} of {label} {state}, but AWS requires a value there. {hint}"
+    return Problem("required", Violation(value if value is not None else parent, message))
+
+
+# The checks -----------------------------------------------------------------------------------
+
+
+def _check(kind: str, doc: str):
+    def check(obj: ModelObject, ctx: Any = None) -> Iterator[Violation]:
+        yield from (problem.violation for problem in problems(obj) if problem.kind == kind)
+
+    check.__doc__ = doc
+    return check
+
+
+invalid_types = _check("type", "ECS112: values of another JSON type than the ECS API's.")
+invalid_enum_values = _check("enum", "ECS115: values outside the enum of their member.")
+unknown_keys = _check("unknown", "ECS116: keys that the ECS API does not have.")
+missing_members = _check("required", "ECS111: required members that are absent, null or empty.")
