@@ -114,7 +114,7 @@ def _run_rules(project: Project, enabled: dict[str, Rule], result: Result) -> li
         except Exception as exc:  # a broken rule pack must not hide the other rules' findings
             result.internal_errors.append(f"rule {rule.id} cannot be loaded: {exc}")
             continue
-        for obj in project.objects(rule.applies_to):
+        for obj in (obj for kind in rule.applies_to for obj in project.objects(kind)):
             try:
                 for violation in check(obj, ctx) or ():
                     findings.append(

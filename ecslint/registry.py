@@ -67,8 +67,10 @@ class Rule:
     _check: Callable | None = field(default=None, repr=False)
 
     @property
-    def applies_to(self) -> str | None:
-        return self.check_spec.get("applies_to")
+    def applies_to(self) -> list[str]:
+        """The model object kinds the check visits (``applies_to`` is one kind or a list)."""
+        kinds = self.check_spec.get("applies_to") or []
+        return [kinds] if isinstance(kinds, str) else list(kinds)
 
     @property
     def engine_check(self) -> str | None:
@@ -153,8 +155,10 @@ def rule_from_data(data: Any, origin: str, base_dir: str = "") -> Rule:
         if check["engine"] not in ENGINE_CHECKS:
             raise RuleError(f"{origin}: unknown engine check {check['engine']!r}")
     else:
-        if check.get("applies_to") not in MODEL_KINDS:
-            raise RuleError(f"{origin}: check.applies_to must be one of {', '.join(MODEL_KINDS)}")
+        kinds = check.get("applies_to")
+        kinds = [kinds] if isinstance(kinds, str) else kinds
+        if not isinstance(kinds, list) or not kinds or any(kind not in MODEL_KINDS for kind in kinds):
+            raise RuleError(f"{origin}: check.applies_to must be one or a list of {', '.join(MODEL_KINDS)}")
         if ("python" in check) == ("schema" in check):
             raise RuleError(f"{origin}: a check has either 'python' or 'schema' (with 'message')")
         if "schema" in check and not isinstance(check.get("message"), str):

@@ -21,7 +21,7 @@ def network_mode(task: TaskDefinition, ctx) -> Iterator[Violation]:
                         f"{task.label} requires FARGATE but sets no networkMode (the default is bridge); "
                         "AWS rejects it with \"Fargate only supports network mode 'awsvpc'.\" "
                         "Add \"networkMode\": \"awsvpc\".")
-    elif node.value != "awsvpc":
+    elif isinstance(node.value, str) and node.value.lower() != "awsvpc":  # "AWSVPC" is ECS115's
         yield Violation(node, f"networkMode is '{node.value}' but {task.label} requires FARGATE; "
                               "AWS rejects it with \"Fargate only supports network mode 'awsvpc'.\" "
                               "Use \"awsvpc\".")

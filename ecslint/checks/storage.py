@@ -202,11 +202,12 @@ def volume_label(volume: Volume) -> str:
 
 
 def transit_encryption(efs: Node) -> tuple[Node | None, str | None]:
-    """The ``transitEncryption`` node and its value: "DISABLED" when absent or null, None when not a string."""
+    """The ``transitEncryption`` node and its value: "DISABLED" when absent or null; None when it is
+    not one of the API's values (ECS112/ECS115 report those)."""
     node = efs.get("transitEncryption")
     if node is None or node.value is None:
         return node, "DISABLED"
-    return node, as_str(node)
+    return node, node.value if node.value in (ENABLED, "DISABLED") else None
 
 
 def encryption_requirement(efs: Node) -> str | None:
