@@ -1,5 +1,7 @@
 """Fixtures per rule: ``tests/fixtures/<RULE>/bad_*`` must give exactly the findings of that rule
 listed in ``<file>.expected`` (``line:col: level[RULE] message``, one a line); ``good_*`` none.
+``context.*`` files of the directory (task definitions, clusters) are linted together with each
+fixture, as files of one project; only the fixture's own findings count.
 
 ``ECSLINT_UPDATE_FIXTURES=1 pytest tests/test_rule_fixtures.py`` rewrites the expectations;
 review the diff before committing it.
@@ -28,9 +30,10 @@ def _fixtures():
 
 @pytest.mark.parametrize("rule_id, path", list(_fixtures()))
 def test_fixture(rule_id, path):
-    result = lint_inputs([Input(path.name, path.read_bytes())])
+    context = [Input(p.name, p.read_bytes()) for p in sorted(path.parent.glob("context.*"))]
+    result = lint_inputs([Input(path.name, path.read_bytes()), *context])
     assert not result.internal_errors
-    got = [render_line(f) for f in findings_of(result, rule_id)]
+    got = [render_line(f) for f in findings_of(result, rule_id) if f.path == path.name]
     if path.name.startswith("good_"):
         assert got == [], f"{path.name} must not fire {rule_id}"
         return
