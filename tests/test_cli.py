@@ -344,3 +344,11 @@ examples:
                         lambda group=None: [FakeEntryPoint()] if group == registry_module.ENTRY_POINT_GROUP else real(group=group))
     rules = registry_module.load_registry()
     assert rules.lookup("ACME002").name == "acme-needs-tags"
+
+
+def test_missing_path_is_an_error_and_the_rest_is_linted(tmp_path):
+    write(tmp_path, "td.json", FARGATE_BRIDGE)
+    result = run(["check", "--format", "json", "missing.json", "td.json"], tmp_path)
+    assert result.exit_code == 2
+    assert json_findings(result) == [("missing.json", 1, "ECS001"), ("td.json", 4, "ECS201")]
+    assert json.loads(result.stdout)["findings"][0]["message"] == "no such file or directory"
