@@ -352,3 +352,17 @@ def test_missing_path_is_an_error_and_the_rest_is_linted(tmp_path):
     assert result.exit_code == 2
     assert json_findings(result) == [("missing.json", 1, "ECS001"), ("td.json", 4, "ECS201")]
     assert json.loads(result.stdout)["findings"][0]["message"] == "no such file or directory"
+
+
+def test_installed_console_script_works_from_any_directory(tmp_path):
+    """The installed ``ecslint`` (CI installs the wheel) carries its rule pack and schemas."""
+    script = Path(sys.executable).parent / "ecslint"
+    if not script.is_file():
+        pytest.skip("no ecslint console script next to this Python")
+    write(tmp_path, "td.json", FARGATE_BRIDGE)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    rules = subprocess.run([str(script), "rules", "--format", "json"], cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert rules.returncode == 0, rules.stderr
+    assert len(json.loads(rules.stdout)) >= 25
+    checked = subprocess.run([str(script), "check", "td.json"], cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert checked.returncode == 1 and "error[ECS201]" in checked.stdout, checked.stderr
