@@ -1,7 +1,8 @@
 """Services: what AWS rejects when a service meets its task definition and cluster.
 
 Each check stays silent on what it cannot know: a task definition or cluster that is not among
-the inputs (``service.task`` / ``service.cluster`` is None), or a value that is not a literal.
+the inputs (``service.task`` / ``service.cluster`` is None), a value that is not a literal (a
+template placeholder, a YAML tag), or a member that an ``update-service`` input leaves as it is.
 """
 
 from __future__ import annotations
@@ -9,33 +10,94 @@ from __future__ import annotations
 from typing import Iterator
 
 from ecslint.findings import Violation
-from ecslint.model import FARGATE, Service, TaskDefinition
+from ecslint.model import FARGATE, PLACEHOLDER, Service, TaskDefinition
 from ecslint.tree import Node, as_int, as_str
 
-FARGATE_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
+EC2, EXTERNAL = "EC2", "EXTERNAL"
+FARGATE_PROVIDERS = frozenset({"FARGATE", "FARGATE_SPOT"})
 MAX_TARGET_GROUPS = 5
+# Without the compatibilities AWS computed (describe output), the required compatibilities that
+# tell a launch type is supported: an EC2-validated definition is also valid on external
+# instances (describe output shows ["EXTERNAL", "EC2"] for requiresCompatibilities ["EC2"]).
+IMPLIED_BY_REQUIRED = {FARGATE: {FARGATE}, EXTERNAL: {EXTERNAL, EC2}}
+# Deployment percentages when deploymentConfiguration leaves them out (REPLICA services).
+DEFAULT_MINIMUM_HEALTHY, DEFAULT_MAXIMUM = 100, 200
+
+
+# --- Reading a service and its task definition --------------------------------------------------
+
+def _known(node: Node | None) -> str | None:
+    """A literal string: not a template placeholder, not behind a YAML tag such as ``!Ref``."""
+    text = as_str(node)
+    return text if text and node.tag is None and not PLACEHOLDER.search(text) else None
+
+
+def _number(node: Node | None) -> int | None:
+    """A literal integer (not behind a YAML tag)."""
+    return as_int(node) if node is not None and node.tag is None else None
 
 
 def _present(node: Node | None) -> bool:
-    """Set to something: not absent, not null, not an empty list or string."""
+    """Set to something: not absent, not null, not an empty list, mapping or string."""
     return node is not None and node.value not in (None, "", [], {})
+
+
+def _has_launch_type(service: Service) -> bool:
+    """``launchType`` is set (to a name or a placeholder for one)."""
+    return bool(as_str(service.get("launchType")))
+
+
+def _has_strategy(service: Service) -> bool:
+    """``capacityProviderStrategy`` is a non-empty list."""
+    node = service.get("capacityProviderStrategy")
+    return node is not None and node.is_seq and bool(node.value)
+
+
+def _is_update(service: Service) -> bool:
+    """An ``update-service`` input: what it leaves out, the service keeps (unknown here)."""
+    return service.get("serviceName") is None and service.get("service") is not None
+
+
+def _is_described(service: Service) -> bool:
+    """One of ``describe-services``'s services: a service AWS has already created."""
+    return service.get("serviceArn") is not None
 
 
 def _on_fargate(service: Service) -> bool:
     """The service runs on Fargate: launchType FARGATE or a Fargate capacity provider."""
-    return service.launch_type == FARGATE or bool(service.capacity_providers & set(FARGATE_PROVIDERS))
+    return _known(service.get("launchType")) == FARGATE or bool(service.capacity_providers & FARGATE_PROVIDERS)
 
 
-def _network_mode(task: TaskDefinition) -> str:
-    """The task's network mode; absent means bridge (on Linux)."""
-    return task.network_mode or "bridge"
+def _fargate_node(service: Service) -> Node:
+    """What puts the service on Fargate: its launchType value, or its capacityProviderStrategy."""
+    node = service.get("launchType")
+    return node if _known(node) == FARGATE else service.key("capacityProviderStrategy")
+
+
+def _network_mode(task: TaskDefinition) -> str | None:
+    """The task's network mode; absent or null is the default (bridge on Linux, NAT on Windows);
+    None when it is not a literal."""
+    node = task.get("networkMode")
+    if node is None or node.value is None:
+        return "default" if task.is_windows else "bridge"
+    return _known(node)
+
+
+def _network_mode_phrase(task: TaskDefinition) -> str:
+    """How a message names the task's (non-awsvpc) network mode."""
+    node = task.get("networkMode")
+    if node is not None and node.value is not None:
+        return f"the {node.value} network mode"
+    if task.is_windows:
+        return "the default network mode of Windows (NAT), as it sets no networkMode"
+    return "the bridge network mode, the default when networkMode is not set"
 
 
 # --- ECS121 ----------------------------------------------------------------------------------------
 
 def launch_type_with_strategy(service: Service, ctx) -> Iterator[Violation]:
     """``launchType`` and ``capacityProviderStrategy`` exclude each other."""
-    if service.launch_type and _present(service.get("capacityProviderStrategy")):
+    if _has_launch_type(service) and _has_strategy(service):
         yield Violation(service.key("launchType"),
                         f"{service.label} sets both launchType and capacityProviderStrategy; AWS rejects it with "
                         "\"Specify either Launch Type or Capacity Provider Strategy, but not both.\" Keep one: "
@@ -45,21 +107,49 @@ def launch_type_with_strategy(service: Service, ctx) -> Iterator[Violation]:
 
 # --- ECS122 ----------------------------------------------------------------------------------------
 
+def _launch_types(node: Node | None) -> set[str] | None:
+    """The launch types of a non-empty list of literal names; None when any is unknown."""
+    names = [_known(item) for item in node.elements()] if node is not None else []
+    return set(names) if names and all(names) else None
+
+
+def _runs_on(service: Service) -> tuple[str, Node] | None:
+    """The launch type the service asks for, and where it says so."""
+    node = service.get("launchType")
+    if _known(node):
+        return node.value, node
+    if not _has_launch_type(service) and service.capacity_providers & FARGATE_PROVIDERS:
+        return FARGATE, service.key("capacityProviderStrategy")
+    return None
+
+
+def _unsupported_by(task: TaskDefinition, launch: str) -> str | None:
+    """Why the task definition does not support ``launch``, or None when it does or it is unknown.
+
+    The compatibilities AWS computed (describe output) decide; otherwise requiresCompatibilities
+    does, for FARGATE and EXTERNAL only: a definition validated for FARGATE is EC2-compatible too.
+    """
+    computed = _launch_types(task.get("compatibilities"))
+    if computed is not None:
+        return None if launch in computed else f"is compatible with {', '.join(sorted(computed))} only"
+    required = _launch_types(task.get("requiresCompatibilities"))
+    if required is None or launch not in IMPLIED_BY_REQUIRED or required & IMPLIED_BY_REQUIRED[launch]:
+        return None
+    return f"requires {', '.join(sorted(required))} only (requiresCompatibilities)"
+
+
 def launch_type_incompatible(service: Service, ctx) -> Iterator[Violation]:
-    """A service on Fargate (or EXTERNAL) needs a task definition that requires that compatibility."""
-    task = service.task
-    if task is None or task.get("requiresCompatibilities") is None or not task.compatibilities:
+    """A service's launch type must be one its task definition supports."""
+    runs_on, task = _runs_on(service), service.task
+    if runs_on is None or task is None:
         return
-    wanted, node = None, None
-    if service.launch_type in (FARGATE, "EXTERNAL"):
-        wanted, node = service.launch_type, service.get("launchType")
-    elif not service.launch_type and service.capacity_providers & set(FARGATE_PROVIDERS):
-        wanted, node = FARGATE, service.key("capacityProviderStrategy")
-    if wanted and wanted not in task.compatibilities:
-        yield Violation(node, f"{service.label} runs on {wanted}, but its {task.label} requires "
-                              f"{', '.join(sorted(task.compatibilities))} only; AWS rejects it with \"Task definition "
-                              f"does not support launch_type {wanted}.\" Add \"{wanted}\" to the task definition's "
-                              "requiresCompatibilities (with what that launch type needs), or change the launch type.")
+    launch, node = runs_on
+    why = _unsupported_by(task, launch)
+    if why:
+        yield Violation(node, f"{service.label} runs on {launch}, but its {task.label} {why}; AWS rejects it with "
+                              f"\"Task definition does not support launch_type {launch}.\" Add \"{launch}\" to the "
+                              "task definition's requiresCompatibilities (and meet what that launch type needs), or "
+                              "change the launch type.")
 
 
 # --- ECS123 ----------------------------------------------------------------------------------------
@@ -68,46 +158,54 @@ def _rejects(text: str) -> str:
     return f'AWS rejects it with "{text}"'
 
 
+DAEMON_STRATEGY = _rejects("Specifying a capacity provider strategy is not supported when you create a service "
+                           "using the DAEMON scheduling strategy.")
+
+
 def _daemon_conflicts(service: Service) -> Iterator[tuple[Node, str, str]]:
     """Each setting the DAEMON scheduling strategy does not allow: where, why, and what to do."""
-    remove = "Remove it, or use the REPLICA strategy."
     if _on_fargate(service):
-        node = service.get("launchType") if service.launch_type == FARGATE else service.key("capacityProviderStrategy")
-        yield node, "Fargate does not run DAEMON services (it has no instances to place one task on each)", \
-            "Run it on EC2 instances, or use the REPLICA strategy."
+        yield _fargate_node(service), ("Fargate does not support it: a DAEMON service runs one task on each "
+                                       "container instance, and Fargate has none"), \
+            "Run it on EC2 (or external) instances, or use the REPLICA strategy."
     controller = service.at("deploymentController", "type")
-    if as_str(controller) in ("CODE_DEPLOY", "EXTERNAL"):
+    if _known(controller) in ("CODE_DEPLOY", "EXTERNAL"):
         yield controller, f"the {controller.value} deployment controller does not support it", \
-            "Use the ECS deployment controller."
+            "Use the ECS deployment controller (the default)."
     if _present(service.get("placementStrategy")):
         yield service.key("placementStrategy"), "it sets a placementStrategy; " + _rejects(
             "The daemon scheduling strategy does not support placement strategies. Remove the placement strategy "
-            "and try again"), remove
-    if service.get("desiredCount") is not None and service.get("desiredCount").value is not None:
+            "and try again"), "Remove it (placementConstraints are allowed), or use the REPLICA strategy."
+    count = service.get("desiredCount")
+    if count is not None and count.value is not None and not _is_described(service):
         yield service.key("desiredCount"), "it sets a desiredCount; " + _rejects(
             "The daemon scheduling strategy does not support a desired count for services. Remove the desired count "
             "value and try again"), "Remove it: ECS runs one task on each container instance."
     maximum = service.at("deploymentConfiguration", "maximumPercent")
-    if (as_int(maximum) or 0) > 100:
+    if (_number(maximum) or 0) > 100:
         yield maximum, "its maximumPercent is above 100; " + _rejects(
             "The daemon scheduling strategy does not support values above 100 for maximumPercent on a deployment "
             "configuration. Change the maximumPercent value to 100, and try again"), "Set it to 100."
-    strategy = _rejects("Specifying a capacity provider strategy is not supported when you create a service using "
-                        "the DAEMON scheduling strategy.")
-    if _present(service.get("capacityProviderStrategy")) and not _on_fargate(service):
-        yield service.key("capacityProviderStrategy"), "it sets a capacityProviderStrategy; " + strategy, \
+    yield from _daemon_capacity_providers(service)
+
+
+def _daemon_capacity_providers(service: Service) -> Iterator[tuple[Node, str, str]]:
+    """A capacity provider strategy of its own (not Fargate: reported above), or the cluster's default."""
+    own = _has_strategy(service)
+    if own and not _on_fargate(service):
+        yield service.key("capacityProviderStrategy"), "it sets a capacityProviderStrategy; " + DAEMON_STRATEGY, \
             'Remove it and set "launchType": "EC2".'
     cluster = service.cluster
-    if (not service.launch_type and not _present(service.get("capacityProviderStrategy")) and cluster is not None
+    if (not own and not _has_launch_type(service) and cluster is not None
             and _present(cluster.get("defaultCapacityProviderStrategy"))):
         yield service.key("schedulingStrategy"), (f"it sets no launchType, so it would use the default capacity "
-                                                  f"provider strategy of {cluster.label}; {strategy}"), \
+                                                  f"provider strategy of {cluster.label}; {DAEMON_STRATEGY}"), \
             'Set "launchType": "EC2" on the service.'
 
 
 def daemon_conflicts(service: Service, ctx) -> Iterator[Violation]:
     """``schedulingStrategy: DAEMON`` and what it does not allow."""
-    if service.str("schedulingStrategy") != "DAEMON":
+    if _known(service.get("schedulingStrategy")) != "DAEMON":
         return
     for node, why, fix in _daemon_conflicts(service):
         end = " " if why.endswith('."') else ". "
@@ -116,14 +214,63 @@ def daemon_conflicts(service: Service, ctx) -> Iterator[Violation]:
 
 # --- ECS124 ----------------------------------------------------------------------------------------
 
+def _rolling_replica(service: Service) -> bool:
+    """A REPLICA service that deploys with ECS rolling updates (where the two percentages bound it);
+    unknown, so False, for an update-service input, which cannot say."""
+    if _is_update(service):
+        return False
+    strategy = service.get("schedulingStrategy")
+    controller = service.at("deploymentController", "type")
+    deployment = service.at("deploymentConfiguration", "strategy")
+    return ((strategy is None or _known(strategy) == "REPLICA") and (controller is None or _known(controller) == "ECS")
+            and (deployment is None or _known(deployment) == "ROLLING"))
+
+
+def _task_bounds(desired: int, minimum: int, maximum: int) -> tuple[int, int]:
+    """The fewest tasks a rolling deployment keeps running (the minimum rounds up) and the most it
+    runs (the maximum rounds down)."""
+    return -(-desired * minimum // 100), desired * maximum // 100
+
+
+def _stalls(minimum: int, maximum: int, desired: int | None) -> bool:
+    """A rolling deployment can neither start a new task first nor stop an old one first; with the
+    desired count unknown, only the percentages that stall every count do (100 and 100)."""
+    if desired is None:
+        return minimum >= 100 and maximum <= 100
+    fewest, most = _task_bounds(desired, minimum, maximum)
+    return fewest >= desired and most <= desired
+
+
+def _tasks(count: int) -> str:
+    return f"{count} task" if count == 1 else f"{count} tasks"
+
+
+def _stall_message(service: Service, minimum: int, maximum: int, desired: int | None) -> str:
+    stuck = ("ECS can neither start a new task before stopping an old one nor stop one first, so a rolling "
+             "deployment stalls with the service event \"unable to stop or start tasks during a deployment because "
+             "of the service deployment configuration\"")
+    if desired is None:
+        return (f"deploymentConfiguration of {service.label} keeps at least {minimum}% and allows at most {maximum}% "
+                f"of the desired count during a deployment: {stuck}. Raise maximumPercent above 100 (the default "
+                "is 200), or lower minimumHealthyPercent below 100.")
+    raise_to = -(-100 * (desired + 1) // desired)
+    lower_to = 100 * (desired - 1) // desired
+    lower = f"lower minimumHealthyPercent to {lower_to} or less" if lower_to else "set minimumHealthyPercent to 0"
+    fewest, most = _task_bounds(desired, minimum, maximum)
+    return (f"with a desiredCount of {desired}, the deploymentConfiguration of {service.label} keeps at least "
+            f"{_tasks(fewest)} running (minimumHealthyPercent {minimum}, rounded up) and allows at most "
+            f"{_tasks(most)} (maximumPercent {maximum}, rounded down): {stuck}. Raise maximumPercent to {raise_to} "
+            f"or more, or {lower}.")
+
+
 def deployment_percentages(service: Service, ctx) -> Iterator[Violation]:
-    """Deployment percentages out of range, or with no headroom for a rolling deployment."""
+    """Deployment percentages out of range, or leaving a rolling deployment no room to progress."""
     config = service.get("deploymentConfiguration")
     if config is None or not config.is_map:
         return
     minimum_node, maximum_node = config.get("minimumHealthyPercent"), config.get("maximumPercent")
-    minimum, maximum = as_int(minimum_node), as_int(maximum_node)
-    replica = service.str("schedulingStrategy") != "DAEMON"
+    minimum, maximum = _number(minimum_node), _number(maximum_node)
+    replica = _rolling_replica(service)
     if minimum is not None and not 0 <= minimum <= 100:
         yield Violation(minimum_node, f"deploymentConfiguration.minimumHealthyPercent of {service.label} is {minimum}, "
                                       "but it is the share of the desired count kept running during a deployment, "
@@ -132,12 +279,19 @@ def deployment_percentages(service: Service, ctx) -> Iterator[Violation]:
         yield Violation(maximum_node, f"deploymentConfiguration.maximumPercent of {service.label} is {maximum}, below "
                                       "100, so the service cannot even run its desired count during a deployment. "
                                       "Use 100 or more (the default is 200).")
-    elif minimum is not None and maximum is not None and replica and maximum <= minimum:
-        yield Violation(maximum_node, f"deploymentConfiguration of {service.label} allows at most {maximum}% and at "
-                                      f"least {minimum}% of the desired count during a deployment, which leaves no "
-                                      "room to start a new task before an old one stops: rolling deployments never "
-                                      "make progress. Raise maximumPercent above minimumHealthyPercent (e.g. 200), "
-                                      "or lower minimumHealthyPercent.")
+    elif replica and (minimum_node is not None or maximum_node is not None):
+        yield from _stalled(service, minimum_node, maximum_node)
+
+
+def _stalled(service: Service, minimum_node: Node | None, maximum_node: Node | None) -> Iterator[Violation]:
+    """The percentages (ECS's defaults for the one left out) against the desired count, when literal."""
+    minimum = _number(minimum_node) if minimum_node is not None else DEFAULT_MINIMUM_HEALTHY
+    maximum = _number(maximum_node) if maximum_node is not None else DEFAULT_MAXIMUM
+    desired = _number(service.get("desiredCount"))
+    desired = desired if desired is not None and desired > 0 else None
+    if minimum is not None and maximum is not None and _stalls(minimum, maximum, desired):
+        where = maximum_node if maximum_node is not None else minimum_node
+        yield Violation(where, _stall_message(service, minimum, maximum, desired))
 
 
 # --- ECS125 ----------------------------------------------------------------------------------------
@@ -146,7 +300,8 @@ def grace_period_unused(service: Service, ctx) -> Iterator[Violation]:
     """``healthCheckGracePeriodSeconds`` with no load balancer, VPC Lattice or container health check."""
     node = service.get("healthCheckGracePeriodSeconds")
     task = service.task
-    if as_int(node) is None or task is None:
+    # 0 is no grace period (describe output shows 0 for every service); an update keeps the load balancers.
+    if not _number(node) or task is None or _is_update(service):
         return
     if service.load_balancers or _present(service.get("vpcLatticeConfigurations")):
         return
@@ -159,15 +314,20 @@ def grace_period_unused(service: Service, ctx) -> Iterator[Violation]:
 
 # --- ECS210 ----------------------------------------------------------------------------------------
 
+PLACEMENT = {"placementStrategy": "Placement strategies", "placementConstraints": "Placement constraints"}
+
+
 def fargate_placement(service: Service, ctx) -> Iterator[Violation]:
     """Placement strategies and constraints place tasks on EC2 instances; Fargate has none."""
     if not _on_fargate(service):
         return
-    for field in ("placementStrategy", "placementConstraints"):
+    for field, what in PLACEMENT.items():
         if _present(service.get(field)):
-            yield Violation(service.key(field), f"{service.label} runs on Fargate but sets {field}, which only applies "
-                                                "to tasks on EC2 instances; AWS rejects it. Remove it (choose "
-                                                "subnets and Availability Zones in networkConfiguration instead).")
+            yield Violation(service.key(field),
+                            f"{service.label} runs on Fargate but sets {field}; AWS rejects it with \"{what} are not "
+                            "supported with FARGATE launch type.\" Placement chooses among EC2 container instances, "
+                            "and Fargate has none. Remove it: to spread the tasks, give subnets in several "
+                            "Availability Zones in networkConfiguration.")
 
 
 # --- ECS211 ----------------------------------------------------------------------------------------
@@ -189,7 +349,7 @@ def _needs_platform_1_4(task: TaskDefinition) -> str | None:
 def fargate_platform_version(service: Service, ctx) -> Iterator[Violation]:
     """EFS volumes and ephemeral storage need Fargate Linux platform version 1.4.0 or LATEST."""
     node, task = service.get("platformVersion"), service.task
-    version = _version(as_str(node) or "")
+    version = _version(_known(node) or "")
     if version is None or version >= (1, 4, 0) or task is None or task.is_windows or not _on_fargate(service):
         return
     feature = _needs_platform_1_4(task)
@@ -201,30 +361,42 @@ def fargate_platform_version(service: Service, ctx) -> Iterator[Violation]:
 
 # --- ECS404, ECS405 ----------------------------------------------------------------------------------
 
-def network_configuration_missing(service: Service, ctx) -> Iterator[Violation]:
-    """An awsvpc task definition needs the service's subnets."""
-    task = service.task
-    if task is None or _network_mode(task) != "awsvpc":
-        return
+def _missing_awsvpc(service: Service) -> tuple[Node, str] | None:
+    """Where and how the service lacks networkConfiguration.awsvpcConfiguration, if it does."""
     config = service.get("networkConfiguration")
     if config is None or config.value is None:
-        yield Violation(service.node, f"{service.label} has no networkConfiguration, but its {task.label} uses the "
-                                      "awsvpc network mode; AWS rejects it with \"Network Configuration must be "
-                                      "provided when networkMode 'awsvpc' is specified.\" Add networkConfiguration."
-                                      "awsvpcConfiguration with the subnets (and security groups) of the tasks.")
+        return service.node, "has no networkConfiguration"
+    awsvpc = config.get("awsvpcConfiguration")
+    if config.is_map and (awsvpc is None or awsvpc.value is None):
+        return service.key("networkConfiguration"), "has a networkConfiguration without awsvpcConfiguration"
+    return None  # the subnets themselves are ECS111's, a wrong type ECS112's
+
+
+def network_configuration_missing(service: Service, ctx) -> Iterator[Violation]:
+    """An awsvpc task definition needs the service's awsvpcConfiguration (its subnets)."""
+    task = service.task
+    if task is None or _network_mode(task) != "awsvpc" or _is_update(service):
+        return
+    missing = _missing_awsvpc(service)
+    if missing:
+        where, what = missing
+        yield Violation(where, f"{service.label} {what}, but its {task.label} uses the awsvpc network mode; AWS "
+                               "rejects it with \"Network Configuration must be provided when networkMode 'awsvpc' is "
+                               "specified.\" Add networkConfiguration.awsvpcConfiguration with the subnets (and "
+                               "security groups) of the tasks.")
 
 
 def network_configuration_not_allowed(service: Service, ctx) -> Iterator[Violation]:
     """A networkConfiguration is only for awsvpc task definitions."""
     task = service.task
-    config = service.get("networkConfiguration")
-    if task is None or not _present(config) or task.is_windows or _network_mode(task) == "awsvpc":
+    mode = _network_mode(task) if task is not None else None
+    if mode is None or mode == "awsvpc" or not _present(service.get("networkConfiguration")):
         return
     yield Violation(service.key("networkConfiguration"),
-                    f"{service.label} sets networkConfiguration, but its {task.label} uses the "
-                    f"{_network_mode(task)} network mode; AWS rejects it with \"Network Configuration is not valid "
-                    "for the given networkMode of this task definition.\" Remove networkConfiguration, or switch the "
-                    "task definition to awsvpc.")
+                    f"{service.label} sets networkConfiguration, but its {task.label} uses "
+                    f"{_network_mode_phrase(task)}; AWS rejects it with \"Network Configuration is not valid for the "
+                    "given networkMode of this task definition.\" Remove networkConfiguration, or switch the task "
+                    "definition to awsvpc.")
 
 
 # --- ECS406, ECS407 ----------------------------------------------------------------------------------
@@ -232,18 +404,22 @@ def network_configuration_not_allowed(service: Service, ctx) -> Iterator[Violati
 def classic_load_balancer(service: Service, ctx) -> Iterator[Violation]:
     """Fargate and awsvpc services cannot use a Classic Load Balancer."""
     task = service.task
-    awsvpc = task is not None and _network_mode(task) == "awsvpc"
-    if not (awsvpc or _on_fargate(service) or (task is not None and task.is_fargate)):
+    if task is not None and _network_mode(task) == "awsvpc":
+        why = f"its {task.label} uses the awsvpc network mode"
+    elif _on_fargate(service):
+        why = "it runs on Fargate, where every task uses the awsvpc network mode"
+    else:
         return
-    where = "on Fargate" if not awsvpc else "with the awsvpc network mode"
     for balancer in service.load_balancers:
         name = balancer.get("loadBalancerName")
-        if as_str(name):
-            yield Violation(name, f"{service.label} runs {where} but attaches the Classic Load Balancer "
-                                  f"'{name.value}' (loadBalancerName); Classic Load Balancers cannot route to awsvpc "
-                                  "tasks, so AWS rejects the service. Create an Application or Network Load Balancer "
-                                  "with a target group of target type \"ip\", and give its targetGroupArn instead of "
-                                  "loadBalancerName.")
+        if _known(name):
+            yield Violation(name, f"{service.label} attaches the Classic Load Balancer '{name.value}' "
+                                  f"(loadBalancerName), but {why}; AWS rejects the service: a Classic Load Balancer "
+                                  "registers EC2 instances, while each awsvpc task has its own network interface and "
+                                  "IP address. Put an Application Load Balancer (HTTP/HTTPS) or a Network Load "
+                                  "Balancer (TCP/UDP/TLS) in front of the tasks, with a target group of target type "
+                                  "\"ip\", and give its targetGroupArn instead of loadBalancerName (keep containerName "
+                                  "and containerPort).")
 
 
 def too_many_target_groups(service: Service, ctx) -> Iterator[Violation]:
@@ -258,27 +434,35 @@ def too_many_target_groups(service: Service, ctx) -> Iterator[Violation]:
 
 # --- ECS408 ----------------------------------------------------------------------------------------
 
+def _container_ports(mappings: list[Node]) -> list[int] | None:
+    """The containerPorts of port mappings; None when one is not a literal or is a port range."""
+    ports = [_number(m.get("containerPort")) for m in mappings]
+    if any(p is None for p in ports) or any(m.get("containerPortRange") is not None for m in mappings):
+        return None
+    return ports
+
+
 def load_balancer_container(service: Service, ctx) -> Iterator[Violation]:
     """A load balancer's containerName and containerPort must match a port mapping of the task definition."""
     task = service.task
-    if task is None:
+    if task is None or any(_known(c.get("name")) is None for c in task.containers):
         return
     for balancer in service.load_balancers:
         name_node, port_node = balancer.get("containerName"), balancer.get("containerPort")
-        name, port = as_str(name_node), as_int(port_node)
+        name = _known(name_node)
         if not name:
             continue
         container = task.container(name)
         if container is None:
-            known = ", ".join(f"'{c.name}'" for c in task.containers if c.name) or "none"
+            known = ", ".join(f"'{c.name}'" for c in task.containers) or "none"
             yield Violation(name_node, f"the load balancer of {service.label} names container '{name}', which is not "
                                        f"in its {task.label} (its containers: {known}); AWS rejects the service. "
                                        "Use the name of the container that serves the traffic.")
             continue
-        ports = [p for m in container.port_mappings if (p := as_int(m.get("containerPort"))) is not None]
-        if port is not None and port not in ports:
-            listed = ", ".join(map(str, ports)) or "none"
+        port, ports = _number(port_node), _container_ports(container.port_mappings)
+        if port is not None and ports is not None and port not in ports:
+            maps = f"maps only {', '.join(map(str, ports))}" if ports else "maps no ports"
             yield Violation(port_node, f"the load balancer of {service.label} sends traffic to port {port} of "
-                                       f"{container.label}, which maps only {listed}; AWS rejects it with \"The "
-                                       f"container {name} did not have a container port {port} defined.\" Use one of "
-                                       "the container's ports, or add a port mapping for it.")
+                                       f"{container.label}, which {maps}; AWS rejects it with \"The container {name} "
+                                       f"did not have a container port {port} defined.\" Use one of the container's "
+                                       "ports, or add a port mapping for it.")
