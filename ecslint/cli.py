@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from typing import NoReturn
 
 import click
 
@@ -28,8 +29,10 @@ class _DefaultToCheck(click.Group):
         return super().parse_args(ctx, args)
 
 
-def _fail(message: str) -> None:
-    click.echo(f"ecslint: error: {message}", err=True)
+def _fail(message: str) -> NoReturn:
+    from ecslint.safe_text import printable
+
+    click.echo(f"ecslint: error: {printable(message)}", err=True)
     sys.exit(EXIT_ERROR)
 
 
@@ -45,7 +48,7 @@ def _registry(rules_dirs: tuple[str, ...] = ()):
 def _use_color(choice: str) -> bool:
     if choice != "auto":
         return choice == "always"
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+    return sys.stdout is not None and sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -86,6 +89,7 @@ def check(paths, output_format, output, fail_level, select, ignore, exclude, con
     from ecslint.engine import lint
     from ecslint.report import renderer
     from ecslint.report.text_format import summary
+    from ecslint.safe_text import printable
 
     registry = _registry(rules_dir)
     try:
@@ -100,22 +104,52 @@ def check(paths, output_format, output, fail_level, select, ignore, exclude, con
     except ConfigError as exc:
         _fail(str(exc))
     inputs = collect(list(paths) or ["."], config.excluded, stdin_filename)
+    if output:
+        _refuse_to_overwrite_an_input(output, inputs)
     result = lint(inputs, registry, config)
     use_color = output_format == "text" and not output and _use_color(color)
     report = renderer(output_format)(result, registry, color=use_color, category=category)
-    if output:
-        with open(output, "w", encoding="utf-8") as handle:
-            handle.write(report)
-    else:
-        click.echo(report, nl=False, color=use_color)
+    _write_report(report, output, use_color)
     for message in result.internal_errors:
-        click.echo(f"ecslint: internal error: {message} (please report this)", err=True)
+        click.echo(f"ecslint: internal error: {printable(message)} (please report this)", err=True)
     if verbose:
         for path, reason in result.skipped:
-            click.echo(f"skipped {path}: {reason}", err=True)
+            click.echo(f"skipped {printable(path)}: {reason}", err=True)
     if not quiet and (output_format == "text" or verbose):
         click.echo(summary(result), err=True)
     sys.exit(exit_code(result, config.fail_level))
+
+
+def _refuse_to_overwrite_an_input(output: str, inputs) -> None:
+    """``-o`` must not name a file that is being linted (``-o task.json task.json`` would destroy it)."""
+    target = os.path.realpath(output)
+    for item in inputs:
+        if item.file is not None and os.path.realpath(item.file) == target:
+            _fail(f"the report file {output} is one of the files to lint; write the report elsewhere")
+
+
+def _write_report(report: str, output: str | None, use_color: bool) -> None:
+    """Write the report to ``output`` or standard output. A report that cannot be written (a
+    missing folder, a full disk, a closed standard output) is an error with exit 2: the run's
+    result is unknown to whoever reads it."""
+    where = output or "standard output"
+    try:
+        if output:
+            with open(output, "w", encoding="utf-8") as handle:
+                handle.write(report)
+            return
+        stream = sys.stdout
+        if stream is None:
+            raise OSError("it is closed")
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")  # a terminal that is not UTF-8
+        click.echo(report, file=stream, nl=False, color=use_color)
+        stream.flush()
+    except OSError as exc:
+        if not output and sys.stdout is not None:
+            # Python flushes standard output again at exit; let that flush go nowhere.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _fail(f"cannot write the report to {where}: {exc.strerror or exc}")
 
 
 def exit_code(result, fail_level: str) -> int:

@@ -1,8 +1,15 @@
-"""Find the files to lint: walk directories, honour excludes, read standard input."""
+"""Find the files to lint: walk directories, honour excludes, read files and standard input.
+
+Only what can be read in bounded time and memory is read: regular files (and a pipe named on the
+command line, such as ``<(generate)``), never more than ``MAX_FILE_BYTES``, whatever size the file
+system reports. A FIFO, device or socket met while walking a directory is an unreadable file, not
+a read that blocks forever or never ends.
+"""
 
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from pathlib import Path
 from typing import Callable, Iterator
@@ -15,6 +22,10 @@ SKIP_DIRS = frozenset(
      ".mypy_cache", ".pytest_cache", ".ruff_cache", ".terraform", ".idea", ".vscode"}
 )
 MAX_FILE_BYTES = 50 * 1024 * 1024
+_TOO_LARGE = f"file too large (the limit is {MAX_FILE_BYTES // (1024 * 1024)} MiB)"
+_FILE_KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
+               stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a directory"}
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
 
 
 def display_path(path: str) -> str:
@@ -30,47 +41,69 @@ def _is_virtualenv(directory: str) -> bool:
     return os.path.isfile(os.path.join(directory, "pyvenv.cfg"))
 
 
-def walk(paths: list[str], excluded: Callable[[str], bool]) -> Iterator[str]:
-    """Files named directly (whatever their extension) and JSON/YAML files below directories."""
-    for path in paths:
-        if os.path.isdir(path):
-            for folder, dirs, files in os.walk(path):
-                dirs[:] = sorted(
-                    d for d in dirs
-                    if d not in SKIP_DIRS and not _is_virtualenv(os.path.join(folder, d))
-                    and not excluded(os.path.join(folder, d))
-                )
-                for name in sorted(files):
-                    full = os.path.join(folder, name)
-                    if name.lower().endswith(EXTENSIONS) and not excluded(full):
-                        yield full
-        elif not excluded(path):
-            yield path
+def _walk(directory: str, excluded: Callable[[str], bool]) -> Iterator[tuple[str, str | None]]:
+    """The JSON/YAML files below ``directory`` (each with None), and the folders that could not be
+    listed (each with why)."""
+    errors: list[OSError] = []
+    for folder, dirs, files in os.walk(directory, onerror=errors.append):
+        while errors:
+            error = errors.pop()
+            yield error.filename or folder, f"cannot read directory: {error.strerror or error}"
+        dirs[:] = sorted(
+            d for d in dirs
+            if d not in SKIP_DIRS and not _is_virtualenv(os.path.join(folder, d))
+            and not excluded(os.path.join(folder, d))
+        )
+        for name in sorted(files):
+            full = os.path.join(folder, name)
+            if name.lower().endswith(EXTENSIONS) and not excluded(full):
+                yield full, None
+    for error in errors:
+        yield error.filename or directory, f"cannot read directory: {error.strerror or error}"
 
 
-def read_file(path: str) -> Input:
-    """The bytes of one file, or the reason they cannot be read."""
+def _reason(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "no such file or directory"
+    return f"cannot read: {exc.strerror or exc}"
+
+
+def read_file(path: str, named: bool = True) -> Input:
+    """The bytes of one file, or why they cannot be read. ``named``: the user gave this path
+    itself (a pipe is read then), rather than ecslint finding it in a directory."""
     shown = display_path(path)
     try:
-        size = os.path.getsize(path)
-        if size > MAX_FILE_BYTES:
-            return Input(shown, None, f"file too large ({size // (1024 * 1024)} MiB; the limit is 50 MiB)")
-        with open(path, "rb") as handle:
-            return Input(shown, handle.read())
-    except FileNotFoundError:
-        return Input(shown, None, "no such file or directory")
-    except IsADirectoryError:
-        return Input(shown, None, "is a directory")
+        descriptor = os.open(path, _OPEN_FLAGS)  # never blocks, even on a FIFO with no writer
     except OSError as exc:
-        return Input(shown, None, f"cannot read: {exc.strerror or exc}")
+        return Input(shown, None, _reason(exc))
+    with os.fdopen(descriptor, "rb") as handle:
+        try:
+            kind = stat.S_IFMT(os.fstat(descriptor).st_mode)
+            if kind != stat.S_IFREG and not (named and kind == stat.S_IFIFO):
+                what = _FILE_KINDS.get(kind, "not a regular file")
+                return Input(shown, None, "is a directory" if kind == stat.S_IFDIR else
+                             f"{what}, not a regular file: ecslint reads regular files only")
+            if kind == stat.S_IFIFO:
+                os.set_blocking(descriptor, True)
+            data = handle.read(MAX_FILE_BYTES + 1)  # the bytes read are capped, not the size reported
+        except OSError as exc:
+            return Input(shown, None, _reason(exc))
+    if len(data) > MAX_FILE_BYTES:
+        return Input(shown, None, _TOO_LARGE)
+    return Input(shown, data, file=path)
 
 
 def read_stdin(name: str | None) -> Input:
     """Standard input, shown under ``--stdin-filename`` (or ``-``)."""
-    data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
     shown = display_path(name) if name else "-"
+    if sys.stdin is None:
+        return Input(shown, None, "standard input is closed")
+    try:
+        data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        return Input(shown, None, _reason(exc))
     if len(data) > MAX_FILE_BYTES:
-        return Input(shown, None, "input too large (the limit is 50 MiB)")
+        return Input(shown, None, _TOO_LARGE)
     return Input(shown, data)
 
 
@@ -82,9 +115,11 @@ def collect(paths: list[str], excluded: Callable[[str], bool], stdin_name: str |
         if path == "-":
             inputs.append(read_stdin(stdin_name))
             continue
-        for file in walk([path], excluded):
+        found = _walk(path, excluded) if os.path.isdir(path) else [] if excluded(path) else [(path, None)]
+        for file, error in found:
             key = os.path.realpath(file)
-            if key not in seen:
-                seen.add(key)
-                inputs.append(read_file(file))
+            if key in seen:
+                continue
+            seen.add(key)
+            inputs.append(Input(display_path(file), None, error) if error else read_file(file, named=file == path))
     return inputs

@@ -22,11 +22,13 @@ from ecslint.suppress import inline_suppressions
 
 @dataclass
 class Input:
-    """One file to lint: the path shown to the user and its raw bytes (or why it was unreadable)."""
+    """One file to lint: the path shown to the user and its raw bytes (or why it was unreadable);
+    ``file`` is the path it was read from (None for standard input)."""
 
     path: str
     data: bytes | None
     error: str | None = None
+    file: str | None = None
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ecslint.safe_text import readable
 from ecslint.tree import Node
 
 LEVELS = ("error", "warning", "info")
@@ -31,6 +32,10 @@ class Finding:
     end_col: int
     level: str
     name: str
+
+    def __post_init__(self) -> None:
+        # Messages quote input: keep them printable and of a readable length in every format.
+        object.__setattr__(self, "message", readable(self.message))
 
     @classmethod
     def at(cls, node: Node, path: str, rule: str, name: str, level: str, message: str) -> Finding:

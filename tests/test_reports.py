@@ -34,7 +34,12 @@ def _render(result, name: str) -> str:
     text = renderer(name)(result, registry())
     if name == "sarif":  # the rule descriptors are the rule files; snapshot what the run found
         log = json.loads(text)
-        log["runs"][0]["tool"]["driver"]["rules"] = [r["id"] for r in log["runs"][0]["tool"]["driver"]["rules"]]
+        run = log["runs"][0]
+        run["tool"]["driver"]["rules"] = [r["id"] for r in run["tool"]["driver"]["rules"]]
+        # Where this clone is on the machine: a file: URI that differs between machines.
+        assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == ROOT.as_uri() + "/"
+        assert run["invocations"][0]["workingDirectory"]["uri"] == ROOT.as_uri() + "/"
+        run["originalUriBaseIds"]["%SRCROOT%"]["uri"] = run["invocations"][0]["workingDirectory"]["uri"] = "file:///ROOT/"
         text = json.dumps(log, indent=2, ensure_ascii=False) + "\n"
     return text
 
@@ -93,7 +98,31 @@ def test_github_annotations_escape_their_fields():
     from ecslint.engine import Result
     from ecslint.findings import Finding
 
-    finding = Finding("a,b:c.json", 1, 2, "ECS201", "50% off\nnext", 1, 3, "error", "fargate-network-mode")
+    finding = Finding("a,b:c\n.json", 1, 2, "ECS201", "50% off\nnext\x1b[2J\x07\x08", 1, 3, "error",
+                      "fargate-network-mode")
     text = renderer("github")(Result(findings=[finding]), registry())
-    assert text == ("::error file=a%2Cb%3Ac.json,line=1,col=2,endLine=1,endColumn=3,"
-                    "title=ECS201 fargate-network-mode::ECS201: 50% off%0Anext\n".replace("50% off", "50%25 off"))
+    assert text == ("::error file=a%2Cb%3Ac\\n.json,line=1,col=2,endLine=1,endColumn=3,"
+                    "title=ECS201 fargate-network-mode::ECS201: 50%25 off\\nnext\\x1b[2J\\x07\\x08\n")
+
+
+def test_sarif_uris_are_relative_to_the_repository_root(tmp_path):
+    """GitHub places an alert by its path from the repository root, wherever ecslint ran."""
+    from test_cli import FARGATE_BRIDGE, run, write
+
+    repo = tmp_path / "repo"
+    write(repo, ".git/HEAD", "ref: refs/heads/main\n")
+    write(repo, "deploy/td.json", FARGATE_BRIDGE)
+    write(repo, "ops/sub/td.json", FARGATE_BRIDGE)
+    write(tmp_path, "outside/td.json", FARGATE_BRIDGE)
+    result = run(["check", "-f", "sarif", "td.json", "../../deploy/td.json", str(tmp_path / "outside/td.json")],
+                 repo / "ops" / "sub")
+    run_ = json.loads(result.stdout)["runs"][0]
+    assert run_["originalUriBaseIds"]["%SRCROOT%"]["uri"] == repo.resolve().as_uri() + "/"
+    locations = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in run_["results"]]
+    assert {(loc["uri"], loc.get("uriBaseId")) for loc in locations} == {
+        ("ops/sub/td.json", "%SRCROOT%"), ("deploy/td.json", "%SRCROOT%"),
+        ((tmp_path / "outside/td.json").resolve().as_uri(), None)}
+    outside_repo = run(["check", "-f", "sarif", "td.json"], tmp_path / "outside")
+    run_ = json.loads(outside_repo.stdout)["runs"][0]
+    assert run_["originalUriBaseIds"]["%SRCROOT%"]["uri"] == (tmp_path / "outside").resolve().as_uri() + "/"
+    assert run_["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "td.json"

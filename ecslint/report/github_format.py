@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from ecslint.engine import Result
 from ecslint.registry import Registry
+from ecslint.safe_text import printable
 
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A command's message: printable, so no CR or LF can end the command and no ESC, BEL or BS
+    reaches the runner's log; ``%`` in the runner's own escape."""
+    return printable(text).replace("%", "%25")
 
 
 def _property(text: str) -> str:

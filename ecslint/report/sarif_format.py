@@ -1,7 +1,8 @@
 """SARIF 2.1.0, as GitHub code scanning consumes it.
 
 Rule metadata comes from the rule files (summary, rationale, help, help URI, level, tags,
-security severity). Results carry relative URIs under ``%SRCROOT%``, full regions (end column
+security severity). Results carry URIs relative to the repository root under ``%SRCROOT%`` (so
+a run from a subfolder places its alerts where GitHub expects them), full regions (end column
 exclusive) and a ``primaryLocationLineHash`` computed here, since GitHub's REST upload does not.
 """
 
@@ -9,12 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from ecslint import __version__
 from ecslint.docs import rule_markdown
 from ecslint.engine import Result
 from ecslint.registry import Registry, Rule
+from ecslint.repository import source_root
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/ecslint/ecslint"
@@ -46,13 +50,34 @@ def _descriptor(rule: Rule) -> dict:
     }
 
 
+def _directory_uri(folder: Path) -> str:
+    return folder.as_uri().rstrip("/") + "/"
+
+
+def artifact_location(path: str, root: Path) -> dict:
+    """A file's SARIF location: relative to ``root`` under ``%SRCROOT%`` when inside it, else an
+    absolute ``file:`` URI. The file name's own bytes are percent-encoded, so a name that is not
+    UTF-8 still names the right file."""
+    absolute = os.path.abspath(path)
+    # Resolve the folders (a working directory reached through a symbolic link), not the file.
+    absolute = Path(os.path.realpath(os.path.dirname(absolute))) / os.path.basename(absolute)
+    try:
+        relative = absolute.relative_to(root)
+    except ValueError:
+        return {"uri": absolute.as_uri()}
+    return {"uri": quote(os.fsencode(PurePosixPath(*relative.parts).as_posix())), "uriBaseId": "%SRCROOT%"}
+
+
 def render(result: Result, registry: Registry, category: str | None = None, **_: object) -> str:
+    root = source_root()
     rules = list(registry)
     index = {rule.id: i for i, rule in enumerate(rules)}
     results = []
     occurrences: dict[str, int] = {}
     for f in result.findings:
-        digest = hashlib.sha256(f"{f.rule}\0{f.path}\0{f.message}".encode()).hexdigest()[:32]
+        location = artifact_location(f.path, root)
+        # The same wherever the run starts: the rule, the file as the repository names it, the message.
+        digest = hashlib.sha256(f"{f.rule}\0{location['uri']}\0{f.message}".encode()).hexdigest()[:32]
         occurrences[digest] = occurrences.get(digest, 0) + 1
         results.append({
             "ruleId": f.rule,
@@ -61,7 +86,7 @@ def render(result: Result, registry: Registry, category: str | None = None, **_:
             "message": {"text": f.message},
             "locations": [{
                 "physicalLocation": {
-                    "artifactLocation": {"uri": quote(f.path), "uriBaseId": "%SRCROOT%"},
+                    "artifactLocation": location,
                     "region": {"startLine": f.line, "startColumn": f.col, "endLine": f.end_line, "endColumn": f.end_col},
                 }
             }],
@@ -75,11 +100,15 @@ def render(result: Result, registry: Registry, category: str | None = None, **_:
             "informationUri": INFORMATION_URI,
             "rules": [_descriptor(rule) for rule in rules],
         }},
-        "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "The directory ecslint was run from."}}},
+        "originalUriBaseIds": {"%SRCROOT%": {
+            "uri": _directory_uri(root),
+            "description": {"text": "The root of the repository (or the directory ecslint ran in, outside one)."},
+        }},
         "columnKind": "unicodeCodePoints",
         "results": results,
         "invocations": [{
             "executionSuccessful": not result.internal_errors,
+            "workingDirectory": {"uri": _directory_uri(Path.cwd())},
             "toolExecutionNotifications": [
                 {"level": "error", "message": {"text": text}} for text in result.internal_errors
             ],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ecslint.engine import Result
 from ecslint.registry import Registry
+from ecslint.safe_text import printable
 
 _COLOURS = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m", "info": "\x1b[1;36m"}
 _BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
@@ -20,13 +21,14 @@ def render(result: Result, registry: Registry, color: bool = False, **_: object)
         if color and previous is not None and f.path != previous:
             lines.append("")
         previous = f.path
+        path = printable(f.path)  # messages are made printable when findings are made
         if color:
             lines.append(
-                f"{_BOLD}{f.path}:{f.line}:{f.col}:{_RESET} {_COLOURS[f.level]}{f.level}{_RESET}"
+                f"{_BOLD}{path}:{f.line}:{f.col}:{_RESET} {_COLOURS[f.level]}{f.level}{_RESET}"
                 f"[{_BOLD}{f.rule}{_RESET}] {f.message} {_DIM}({f.name}){_RESET}"
             )
         else:
-            lines.append(f"{f.path}:{f.line}:{f.col}: {f.level}[{f.rule}] {f.message}")
+            lines.append(f"{path}:{f.line}:{f.col}: {f.level}[{f.rule}] {f.message}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 
