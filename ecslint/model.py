@@ -11,13 +11,34 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Generic, Iterable, TypeVar
 
 from ecslint.tree import Node, as_int, as_str
 
 FARGATE = "FARGATE"
-# Template placeholders that a deployment tool fills in later (${NAME}, {{ name }}, <NAME>): the
-# value is unknown to the linter, and rules stay silent on it.
-PLACEHOLDER = re.compile(r"\$\{[^}]*\}|\{\{.*?\}\}|<[^<>\s]+>")
+# How much of a value the value patterns look at: what AWS accepts in the fields they read (names,
+# ARNs, images, sizes) is far shorter, and a pattern never gets a hostile megabyte to scan.
+MAX_PATTERN_INPUT = 4096
+_ANGLE_PLACEHOLDER = re.compile(r"<[^<>\s]+>")  # linear: each try ends at the next '<'
+
+
+def is_templated(text: str) -> bool:
+    """Whether ``text`` holds a template placeholder that a deployment tool fills in later
+    (``${NAME}``, ``{{ name }}``, ``<NAME>``): the value is unknown, and rules stay silent on it.
+    The search is linear in the length of the text (``str.find``, never a backtracking pattern)."""
+    text = text[:MAX_PATTERN_INPUT]
+    for opening, closing in (("${", "}"), ("{{", "}}")):
+        start = text.find(opening)
+        if start != -1 and text.find(closing, start + len(opening)) != -1:
+            return True
+    return _ANGLE_PLACEHOLDER.search(text) is not None
+
+
+def literal_str(node: Node | None) -> str | None:
+    """A non-empty string written as it is: not a template placeholder, not behind a YAML tag."""
+    text = as_str(node)
+    return text if text and node.tag is None and not is_templated(text) else None
 
 # Fields of describe-task-definition output that register-task-definition does not accept.
 READ_ONLY_TASK_FIELDS = (
@@ -30,6 +51,37 @@ READ_ONLY_TASK_FIELDS = (
     "registeredBy",
     "deregisteredAt",
 )
+
+
+Named = TypeVar("Named", "ContainerDefinition", "Volume")
+
+
+class ByName(Generic[Named]):
+    """Containers or volumes by name (the first of each name), built once, so that a rule that
+    looks names up stays linear in the number of them.
+
+    ``open`` is true when a name is a template placeholder: it may stand for any name, so a name
+    not found here may still be there.
+    """
+
+    LISTED = 8  # names a message lists
+
+    def __init__(self, objects: Iterable[Named]) -> None:
+        self.first: dict[str, Named] = {}
+        self.open = False
+        for obj in objects:
+            if obj.name:
+                self.open = self.open or is_templated(obj.name)
+                self.first.setdefault(obj.name, obj)
+
+    def get(self, name: str) -> Named | None:
+        return self.first.get(name)
+
+    def listing(self) -> str:
+        """The names for a message: ``'web', 'log'`` (the first few, then how many more); ``none``."""
+        names = [f"'{name}'" for name in list(self.first)[: self.LISTED]]
+        more = len(self.first) - len(names)
+        return ", ".join(names) + (f" and {more} more" if more else "") if names else "none"
 
 
 @dataclass(eq=False)
@@ -84,7 +136,7 @@ class TaskDefinition(ModelObject):
         """How messages name this task definition."""
         return f"task definition '{self.family}'" if self.family else "the task definition"
 
-    @property
+    @cached_property
     def compatibilities(self) -> set[str]:
         """The launch types in ``requiresCompatibilities`` (literal strings only)."""
         return {value for node in self.list("requiresCompatibilities") if (value := as_str(node))}
@@ -103,11 +155,19 @@ class TaskDefinition(ModelObject):
         family = self.str("runtimePlatform", "operatingSystemFamily")
         return bool(family and family.startswith("WINDOWS"))
 
+    @cached_property
+    def containers_by_name(self) -> ByName[ContainerDefinition]:
+        return ByName(self.containers)
+
+    @cached_property
+    def volumes_by_name(self) -> ByName[Volume]:
+        return ByName(self.volumes)
+
     def container(self, name: str) -> ContainerDefinition | None:
-        return next((c for c in self.containers if c.name == name), None)
+        return self.containers_by_name.get(name)
 
     def volume(self, name: str) -> Volume | None:
-        return next((v for v in self.volumes if v.name == name), None)
+        return self.volumes_by_name.get(name)
 
 
 @dataclass(eq=False)
@@ -186,12 +246,12 @@ class Service(ModelObject):
     def launch_type(self) -> str | None:
         return self.str("launchType")
 
-    @property
+    @cached_property
     def capacity_providers(self) -> set[str]:
         """The capacity providers of the service's own strategy (literal names only)."""
         return {p for item in self.list("capacityProviderStrategy") if (p := as_str(item.get("capacityProvider")))}
 
-    @property
+    @cached_property
     def load_balancers(self) -> list[Node]:
         return [lb for lb in self.list("loadBalancers") if lb.is_map]
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
-_VCPU = re.compile(r"^\s*(\d*\.?\d+)\s*vcpu\s*$", re.IGNORECASE)
-_GB = re.compile(r"^\s*(\d*\.?\d+)\s*gb\s*$", re.IGNORECASE)
-_UNITS = re.compile(r"^\s*\d+\s*$")
+# Each part of a number can match in one way only, so matching is linear in the length of the value.
+_VCPU = re.compile(r"\s*(\d+(?:\.\d+)?|\.\d+)\s*vcpu\s*", re.IGNORECASE)
+_GB = re.compile(r"\s*(\d+(?:\.\d+)?|\.\d+)\s*gb\s*", re.IGNORECASE)
+_UNITS = re.compile(r"\s*\d+\s*")
+MAX_SIZE_TEXT = 32  # characters: "16 vCPU", "122880", "0.25 vcpu" are far shorter
 
 
 def _scaled(value: object, suffix: re.Pattern[str]) -> int | None:
@@ -14,11 +16,11 @@ def _scaled(value: object, suffix: re.Pattern[str]) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if not isinstance(value, str):
+    if not isinstance(value, str) or len(value) > MAX_SIZE_TEXT:
         return None
-    if _UNITS.match(value):
+    if _UNITS.fullmatch(value):
         return int(value)
-    match = suffix.match(value)
+    match = suffix.fullmatch(value)
     if match:
         amount = float(match.group(1)) * 1024
         return int(amount) if amount.is_integer() else None

@@ -6,7 +6,7 @@ import json
 from typing import Iterator, Sequence
 
 from ecslint.findings import Violation
-from ecslint.model import PLACEHOLDER, ContainerDefinition, TaskDefinition, Volume
+from ecslint.model import ContainerDefinition, TaskDefinition, Volume, is_templated
 from ecslint.tree import Node, as_str
 from ecslint.units import parse_cpu, parse_memory
 
@@ -36,7 +36,7 @@ def _literal(node: Node | None) -> Node | None:
     ``!Ref``, not a template placeholder such as ``${CPU}``."""
     if node is None or not node.is_scalar or node.value is None or node.tag is not None:
         return None
-    if isinstance(node.value, str) and PLACEHOLDER.search(node.value):
+    if isinstance(node.value, str) and is_templated(node.value):
         return None
     return node
 

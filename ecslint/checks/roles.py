@@ -6,7 +6,7 @@ import re
 from typing import Iterator
 
 from ecslint.findings import Violation
-from ecslint.model import PLACEHOLDER, ContainerDefinition, TaskDefinition
+from ecslint.model import ContainerDefinition, TaskDefinition, literal_str
 from ecslint.tree import Node, as_str
 
 ROLE_FIELDS = ("taskRoleArn", "executionRoleArn")
@@ -16,12 +16,6 @@ PRIVATE_ECR = re.compile(r"^\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com
 
 def _arn(text: str) -> re.Match[str] | None:
     return _ARN.match(text)
-
-
-def _known(node: Node | None) -> str | None:
-    """A non-empty literal string that is not a template placeholder."""
-    text = as_str(node)
-    return text if text and not PLACEHOLDER.search(text) else None
 
 
 # --- ECS301: a role ARN that is not a role ------------------------------------------------------
@@ -55,7 +49,7 @@ def role_arn_not_a_role(task: TaskDefinition, ctx) -> Iterator[Violation]:
     """``taskRoleArn`` and ``executionRoleArn`` must name IAM roles (not instance profiles, users, ...)."""
     for field in ROLE_FIELDS:
         node = task.get(field)
-        text = _known(node)
+        text = literal_str(node)
         reason = _not_a_role(field, text, task) if text else None
         if reason:
             yield Violation(node, reason)
@@ -102,7 +96,7 @@ def execution_role_missing(task: TaskDefinition, ctx) -> Iterator[Violation]:
 
 def same_task_and_execution_role(task: TaskDefinition, ctx) -> Iterator[Violation]:
     """The task role and the execution role should be different roles (least privilege)."""
-    task_role, execution_role = _known(task.get("taskRoleArn")), _known(task.get("executionRoleArn"))
+    task_role, execution_role = literal_str(task.get("taskRoleArn")), literal_str(task.get("executionRoleArn"))
     if task_role and task_role == execution_role:
         yield Violation(task.get("executionRoleArn"),
                         f"{task.label} uses the same role as task role and execution role, so the application "
@@ -146,7 +140,7 @@ def _secret_refs(container: ContainerDefinition) -> Iterator[tuple[Node, str, bo
 def invalid_secret_reference(container: ContainerDefinition, ctx) -> Iterator[Violation]:
     """Secrets come from Secrets Manager secrets or SSM parameters; registry credentials from Secrets Manager."""
     for node, where, allow_ssm in _secret_refs(container):
-        text = _known(node)
+        text = literal_str(node)
         problem = _secret_problem(text, allow_ssm) if text else None
         if problem is None:
             continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ecslint.findings import Violation
-from ecslint.model import FARGATE, PLACEHOLDER, Service, TaskDefinition
+from ecslint.model import FARGATE, Service, TaskDefinition, literal_str
 from ecslint.tree import Node, as_int, as_str
 
 EC2, EXTERNAL = "EC2", "EXTERNAL"
@@ -25,12 +25,6 @@ DEFAULT_MINIMUM_HEALTHY, DEFAULT_MAXIMUM = 100, 200
 
 
 # --- Reading a service and its task definition --------------------------------------------------
-
-def _known(node: Node | None) -> str | None:
-    """A literal string: not a template placeholder, not behind a YAML tag such as ``!Ref``."""
-    text = as_str(node)
-    return text if text and node.tag is None and not PLACEHOLDER.search(text) else None
-
 
 def _number(node: Node | None) -> int | None:
     """A literal integer (not behind a YAML tag)."""
@@ -65,13 +59,13 @@ def _is_described(service: Service) -> bool:
 
 def _on_fargate(service: Service) -> bool:
     """The service runs on Fargate: launchType FARGATE or a Fargate capacity provider."""
-    return _known(service.get("launchType")) == FARGATE or bool(service.capacity_providers & FARGATE_PROVIDERS)
+    return literal_str(service.get("launchType")) == FARGATE or bool(service.capacity_providers & FARGATE_PROVIDERS)
 
 
 def _fargate_node(service: Service) -> Node:
     """What puts the service on Fargate: its launchType value, or its capacityProviderStrategy."""
     node = service.get("launchType")
-    return node if _known(node) == FARGATE else service.key("capacityProviderStrategy")
+    return node if literal_str(node) == FARGATE else service.key("capacityProviderStrategy")
 
 
 def _network_mode(task: TaskDefinition) -> str | None:
@@ -80,7 +74,7 @@ def _network_mode(task: TaskDefinition) -> str | None:
     node = task.get("networkMode")
     if node is None or node.value is None:
         return "default" if task.is_windows else "bridge"
-    return _known(node)
+    return literal_str(node)
 
 
 def _network_mode_phrase(task: TaskDefinition) -> str:
@@ -109,14 +103,14 @@ def launch_type_with_strategy(service: Service, ctx) -> Iterator[Violation]:
 
 def _launch_types(node: Node | None) -> set[str] | None:
     """The launch types of a non-empty list of literal names; None when any is unknown."""
-    names = [_known(item) for item in node.elements()] if node is not None else []
+    names = [literal_str(item) for item in node.elements()] if node is not None else []
     return set(names) if names and all(names) else None
 
 
 def _runs_on(service: Service) -> tuple[str, Node] | None:
     """The launch type the service asks for, and where it says so."""
     node = service.get("launchType")
-    if _known(node):
+    if literal_str(node):
         return node.value, node
     if not _has_launch_type(service) and service.capacity_providers & FARGATE_PROVIDERS:
         return FARGATE, service.key("capacityProviderStrategy")
@@ -169,7 +163,7 @@ def _daemon_conflicts(service: Service) -> Iterator[tuple[Node, str, str]]:
                                        "container instance, and Fargate has none"), \
             "Run it on EC2 (or external) instances, or use the REPLICA strategy."
     controller = service.at("deploymentController", "type")
-    if _known(controller) in ("CODE_DEPLOY", "EXTERNAL"):
+    if literal_str(controller) in ("CODE_DEPLOY", "EXTERNAL"):
         yield controller, f"the {controller.value} deployment controller does not support it", \
             "Use the ECS deployment controller (the default)."
     if _present(service.get("placementStrategy")):
@@ -205,7 +199,7 @@ def _daemon_capacity_providers(service: Service) -> Iterator[tuple[Node, str, st
 
 def daemon_conflicts(service: Service, ctx) -> Iterator[Violation]:
     """``schedulingStrategy: DAEMON`` and what it does not allow."""
-    if _known(service.get("schedulingStrategy")) != "DAEMON":
+    if literal_str(service.get("schedulingStrategy")) != "DAEMON":
         return
     for node, why, fix in _daemon_conflicts(service):
         end = " " if why.endswith('."') else ". "
@@ -222,8 +216,8 @@ def _rolling_replica(service: Service) -> bool:
     strategy = service.get("schedulingStrategy")
     controller = service.at("deploymentController", "type")
     deployment = service.at("deploymentConfiguration", "strategy")
-    return ((strategy is None or _known(strategy) == "REPLICA") and (controller is None or _known(controller) == "ECS")
-            and (deployment is None or _known(deployment) == "ROLLING"))
+    return ((strategy is None or literal_str(strategy) == "REPLICA") and (controller is None or literal_str(controller) == "ECS")
+            and (deployment is None or literal_str(deployment) == "ROLLING"))
 
 
 def _task_bounds(desired: int, minimum: int, maximum: int) -> tuple[int, int]:
@@ -349,7 +343,7 @@ def _needs_platform_1_4(task: TaskDefinition) -> str | None:
 def fargate_platform_version(service: Service, ctx) -> Iterator[Violation]:
     """EFS volumes and ephemeral storage need Fargate Linux platform version 1.4.0 or LATEST."""
     node, task = service.get("platformVersion"), service.task
-    version = _version(_known(node) or "")
+    version = _version(literal_str(node) or "")
     if version is None or version >= (1, 4, 0) or task is None or task.is_windows or not _on_fargate(service):
         return
     feature = _needs_platform_1_4(task)
@@ -412,7 +406,7 @@ def classic_load_balancer(service: Service, ctx) -> Iterator[Violation]:
         return
     for balancer in service.load_balancers:
         name = balancer.get("loadBalancerName")
-        if _known(name):
+        if literal_str(name):
             yield Violation(name, f"{service.label} attaches the Classic Load Balancer '{name.value}' "
                                   f"(loadBalancerName), but {why}; AWS rejects the service: a Classic Load Balancer "
                                   "registers EC2 instances, while each awsvpc task has its own network interface and "
@@ -445,19 +439,19 @@ def _container_ports(mappings: list[Node]) -> list[int] | None:
 def load_balancer_container(service: Service, ctx) -> Iterator[Violation]:
     """A load balancer's containerName and containerPort must match a port mapping of the task definition."""
     task = service.task
-    if task is None or any(_known(c.get("name")) is None for c in task.containers):
+    if task is None or any(literal_str(c.get("name")) is None for c in task.containers):
         return
     for balancer in service.load_balancers:
         name_node, port_node = balancer.get("containerName"), balancer.get("containerPort")
-        name = _known(name_node)
+        name = literal_str(name_node)
         if not name:
             continue
         container = task.container(name)
         if container is None:
-            known = ", ".join(f"'{c.name}'" for c in task.containers) or "none"
             yield Violation(name_node, f"the load balancer of {service.label} names container '{name}', which is not "
-                                       f"in its {task.label} (its containers: {known}); AWS rejects the service. "
-                                       "Use the name of the container that serves the traffic.")
+                                       f"in its {task.label} (its containers: {task.containers_by_name.listing()}); "
+                                       "AWS rejects the service. Use the name of the container that serves the "
+                                       "traffic.")
             continue
         port, ports = _number(port_node), _container_ports(container.port_mappings)
         if port is not None and ports is not None and port not in ports:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from ecslint.findings import Violation
-from ecslint.model import PLACEHOLDER, Cluster, ModelObject, Service, TaskDefinition
+from ecslint.model import Cluster, ModelObject, Service, TaskDefinition, is_templated
 from ecslint.resources import data_dir
 from ecslint.tree import Node, as_str
 
@@ -155,7 +155,7 @@ def _unknowable(node: Node) -> bool:
 
 
 def _placeholder(value: Any) -> bool:
-    return isinstance(value, str) and bool(PLACEHOLDER.search(value))
+    return isinstance(value, str) and is_templated(value)
 
 
 # Messages -------------------------------------------------------------------------------------

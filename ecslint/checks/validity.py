@@ -11,7 +11,7 @@ from typing import Callable, Iterator, NamedTuple
 
 from ecslint.checks.structure import missing_members
 from ecslint.findings import Violation
-from ecslint.model import PLACEHOLDER, Cluster, ContainerDefinition, Service, TaskDefinition, Volume
+from ecslint.model import Cluster, ContainerDefinition, Service, TaskDefinition, literal_str
 from ecslint.tree import Node, as_bool, as_int, as_str
 from ecslint.units import parse_cpu, parse_memory
 
@@ -29,19 +29,6 @@ def _essential(container: ContainerDefinition) -> bool | None:
     if node is None or node.value is None:
         return True
     return as_bool(node)
-
-
-def _literal_name(node: Node | None) -> str | None:
-    """A non-empty string name that is not a template placeholder; None otherwise."""
-    text = as_str(node)
-    return text if text and not PLACEHOLDER.search(text) else None
-
-
-def _names(objects: list[ContainerDefinition] | list[Volume]) -> str | None:
-    """The objects' names for a message ("'a', 'b'"); None when a placeholder may stand for any name."""
-    if any(o.name and PLACEHOLDER.search(o.name) for o in objects):
-        return None
-    return ", ".join(f"'{o.name}'" for o in objects if o.name) or "none"
 
 
 def _and(words: list[str]) -> str:
@@ -75,7 +62,7 @@ def _name_violations(items: list[Node], list_key: str, what: str) -> Iterator[Vi
     first: dict[str, int] = {}
     for index, item in enumerate(items):
         node = item.get("name") if item.is_map else None
-        name = _literal_name(node)
+        name = literal_str(node)
         if not name:
             continue
         if not NAME.match(name):
@@ -95,7 +82,7 @@ def _bad_name(node: Node, name: str, what: str) -> Violation:
 
 def invalid_names(task: TaskDefinition, ctx) -> Iterator[Violation]:
     """``family``, container and volume names: the ECS charset, and unique within the task definition."""
-    family = _literal_name(task.get("family"))
+    family = literal_str(task.get("family"))
     if family and not NAME.match(family):
         yield _bad_name(task.get("family"), family, "family")
     yield from _name_violations(task.list("containerDefinitions"), "containerDefinitions", "container")
@@ -190,7 +177,7 @@ def _dependencies(container: ContainerDefinition) -> Iterator[tuple[Node, str, N
     """Each ``dependsOn`` entry with a non-empty target name: (its containerName node, the name, condition node)."""
     for entry in _maps(container.get("dependsOn")):
         node = entry.get("containerName")
-        if _literal_name(node):
+        if literal_str(node):
             yield node, node.value, entry.get("condition")
 
 
@@ -199,15 +186,16 @@ def container_dependencies(container: ContainerDefinition, ctx) -> Iterator[Viol
     task = container.task
     if task is None:
         return
+    containers = task.containers_by_name
     for node, name, condition_node in _dependencies(container):
-        target, known = task.container(name), _names(task.containers)
+        target = containers.get(name)
         if name == container.name:
             yield Violation(node, f"{container.label} lists itself in dependsOn; a container cannot wait for "
                                   "itself, so it would never start. Remove this entry.")
-        elif target is None and known is not None:
+        elif target is None and not containers.open:
             yield Violation(node, f"dependsOn of {container.label} names container '{name}', which is not in "
-                                  f"{task.label} (its containers: {known}); AWS rejects the task definition. "
-                                  "Fix the name or remove the entry.")
+                                  f"{task.label} (its containers: {containers.listing()}); AWS rejects the task "
+                                  "definition. Fix the name or remove the entry.")
         elif target is not None:
             yield from _condition_violations(container, target, condition_node)
 
@@ -238,27 +226,42 @@ def dependency_cycles(task: TaskDefinition, ctx) -> Iterator[Violation]:
                 (name, node) for node, name, _ in _dependencies(container)
                 if name != container.name and task.container(name) is not None)
     for cycle, node in _cycles(edges):
-        yield Violation(node, f"the containers {' -> '.join(cycle)} of {task.label} wait for each other through "
+        yield Violation(node, f"the containers {cycle} of {task.label} wait for each other through "
                               "dependsOn, so none of them can ever start. Remove one dependency of the cycle.")
 
 
-def _cycles(edges: dict[str, list[tuple[str, Node]]]) -> Iterator[tuple[list[str], Node]]:
-    """Depth-first search without recursion; every edge back into the current path closes one cycle."""
+CYCLE_SHOWN = 6  # containers of a long cycle that a message names
+
+
+def _cycles(edges: dict[str, list[tuple[str, Node]]]) -> Iterator[tuple[str, Node]]:
+    """Depth-first search without recursion; every edge back into the current path closes one cycle,
+    given as ``a -> b -> a``. Linear in the containers and their dependencies."""
     done: set[str] = set()
     for start in edges:
         if start in done:
             continue
-        path, pending = [start], [iter(edges[start])]
+        path, on_path, pending = [start], {start: 0}, [iter(edges[start])]
         while pending:
             step = next(pending[-1], None)
             if step is None:
-                done.add(path.pop())
+                finished = path.pop()
+                del on_path[finished]
+                done.add(finished)
                 pending.pop()
-            elif step[0] in path:
-                yield path[path.index(step[0]):] + [step[0]], step[1]
+            elif step[0] in on_path:
+                yield _chain(path, on_path[step[0]]), step[1]
             elif step[0] not in done:
+                on_path[step[0]] = len(path)
                 path.append(step[0])
                 pending.append(iter(edges[step[0]]))
+
+
+def _chain(path: list[str], start: int) -> str:
+    """The cycle ``path[start:]`` as ``a -> b -> a``; a long one by its first few containers."""
+    length = len(path) - start
+    shown = " -> ".join(path[start:start + min(length, CYCLE_SHOWN)])
+    more = f" -> ... ({length} containers in all)" if length > CYCLE_SHOWN else ""
+    return f"{shown}{more} -> {path[start]}"
 
 
 # ECS108, ECS114 -------------------------------------------------------------------------------
@@ -336,21 +339,21 @@ def volume_references(container: ContainerDefinition, ctx) -> Iterator[Violation
     task = container.task
     if task is None:
         return
-    volumes, containers = _names(task.volumes), _names(task.containers)
+    volumes, containers = task.volumes_by_name, task.containers_by_name
     for mount in _maps(container.get("mountPoints")):
         node = mount.get("sourceVolume")
-        name = _literal_name(node)
-        if name and volumes is not None and task.volume(name) is None:
+        name = literal_str(node)
+        if name and not volumes.open and volumes.get(name) is None:
             yield Violation(node, f"mountPoints of {container.label} name volume '{name}', which {task.label} does "
-                                  f"not define (its volumes: {volumes}); AWS requires a volume name from the task "
-                                  "definition's volumes. Fix the name or add the volume.")
+                                  f"not define (its volumes: {volumes.listing()}); AWS requires a volume name from "
+                                  "the task definition's volumes. Fix the name or add the volume.")
     for source in _maps(container.get("volumesFrom")):
         node = source.get("sourceContainer")
-        name = _literal_name(node)
-        if name and (name == container.name or (containers is not None and task.container(name) is None)):
+        name = literal_str(node)
+        if name and (name == container.name or (not containers.open and containers.get(name) is None)):
             which = "itself" if name == container.name else f"container '{name}', which is not in {task.label}"
             yield Violation(node, f"volumesFrom of {container.label} names {which}; sourceContainer must be another "
-                                  f"container of the task definition (its containers: {containers}). "
+                                  f"container of the task definition (its containers: {containers.listing()}). "
                                   "Fix the name or remove the entry.")
 
 
