@@ -7,15 +7,18 @@ sorted, plus what could not be read and what was skipped as not ECS content.
 from __future__ import annotations
 
 import traceback
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ecslint.adapters import NOT_ECS, adapt, may_hold_ecs
 from ecslint.config import Config
-from ecslint.findings import Finding
+from ecslint.findings import LEVEL_RANK, Finding
 from ecslint.link import link
 from ecslint.model import Project
+from ecslint.model import ModelObject
 from ecslint.read import Document, ParseError, decode, guess_format, parse
 from ecslint.registry import Registry, Rule
+from ecslint.tree import Node
 from ecslint.suppress import apply as apply_suppressions
 from ecslint.suppress import inline_suppressions
 
@@ -31,12 +34,58 @@ class Input:
     file: str | None = None
 
 
+# A file reports at most this many findings, and one more that says how many it left out: a
+# hostile file of a million wrong values must not become a million findings and gigabytes.
+MAX_FINDINGS_PER_FILE = 500
+# While rules run, findings are kept up to this many per file (suppressions may still remove some)
+# and only counted beyond it.
+KEPT_PER_FILE = 4 * MAX_FINDINGS_PER_FILE
+
+
+class Findings:
+    """The findings of a run as rules report them: kept up to ``KEPT_PER_FILE`` a file, and beyond
+    that counted by level (rules that a per-file ignore switches off are not counted)."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.kept: list[Finding] = []
+        self.kept_per_file: Counter[str] = Counter()
+        self.unkept: dict[str, Counter[str]] = {}
+        self._ignored: dict[tuple[str, str], bool] = {}
+
+    def ignored(self, path: str, rule: Rule) -> bool:
+        key = (path, rule.id)
+        if key not in self._ignored:
+            self._ignored[key] = self.config.ignored_in(path, rule)
+        return self._ignored[key]
+
+    def add(self, node: Node, path: str, rule: Rule, message: str) -> None:
+        if self.kept_per_file[path] < KEPT_PER_FILE:
+            self.kept_per_file[path] += 1
+            self.kept.append(Finding.at(node, path, rule.id, rule.name, rule.level, message))
+        else:
+            self.count(path, rule, 1)
+
+    def count(self, path: str, rule: Rule, number: int) -> None:
+        """``number`` findings of ``rule`` in ``path`` that are counted, not kept."""
+        if number and not self.ignored(path, rule):
+            self.unkept.setdefault(path, Counter())[rule.level] += number
+
+
 @dataclass
 class Context:
-    """What a check may consult besides the object it is given."""
+    """What a check may consult besides the object it is given. A check that finds more than it
+    yields (it stops listing after many) tells how many more with :meth:`unlisted`."""
 
     rule: Rule
     project: Project
+    findings: Findings
+    current: ModelObject | None = None
+
+    def unlisted(self, number: int) -> None:
+        """``number`` more violations on the current object that the check does not yield."""
+        if self.current is not None:
+            self.findings.count(self.current.source.path, self.rule, number)
 
 
 @dataclass
@@ -91,48 +140,64 @@ def lint(inputs: list[Input], registry: Registry, config: Config) -> Result:
         project.clusters.extend(adapted.clusters)
     link(project)
 
-    findings = _run_rules(project, enabled, result)
-    findings.extend(_duplicate_keys(documents, enabled))
+    findings = Findings(config)
+    _run_rules(project, enabled, findings, result)
+    _duplicate_keys(documents, enabled, findings)
     by_path: dict[str, list[Finding]] = {}
-    for finding in findings:
+    for finding in findings.kept:
         by_path.setdefault(finding.path, []).append(finding)
     for document in documents:
         own = by_path.get(document.path, [])
         if document.fmt == "yaml":
-            own = apply_suppressions(own, inline_suppressions(document.text), registry, set(enabled), document.path)
-        result.findings.extend(f for f in own if not config.ignored_in(document.path, enabled[f.rule]))
+            own = apply_suppressions(own, inline_suppressions(document.text, document.roots), registry, set(enabled), document.path)
+        own = sorted(f for f in own if not findings.ignored(document.path, enabled[f.rule]))
+        result.findings.extend(_capped(own, findings.unkept.get(document.path, Counter()), registry))
     result.findings.sort()
     return result
 
 
-def _run_rules(project: Project, enabled: dict[str, Rule], result: Result) -> list[Finding]:
-    findings: list[Finding] = []
+def _capped(own: list[Finding], unkept: Counter[str], registry: Registry) -> list[Finding]:
+    """A file's findings (sorted), cut to ``MAX_FINDINGS_PER_FILE`` with one closing finding that
+    says how many are left out, at the first of them (or the last shown), at their highest level."""
+    left_out = Counter(f.level for f in own[MAX_FINDINGS_PER_FILE:]) + unkept
+    if not left_out:
+        return own
+    shown = own[:MAX_FINDINGS_PER_FILE]
+    at = own[MAX_FINDINGS_PER_FILE] if len(own) > MAX_FINDINGS_PER_FILE else shown[-1]
+    rule = registry.engine_rule("too-many-findings")
+    counts = ", ".join(f"{n:,} {level}{'s' if n != 1 else ''}" for level in ("error", "warning", "info")
+                       if (n := left_out[level]))
+    message = (f"{sum(left_out.values()):,} more findings in this file are not shown ({counts}): ecslint reports at "
+               f"most {MAX_FINDINGS_PER_FILE} per file, so that one broken or hostile file cannot flood the report. "
+               "Fix the ones shown and lint again, or narrow the run with --select.")
+    level = max(left_out, key=LEVEL_RANK.__getitem__)
+    return shown + [Finding(at.path, at.line, at.col, rule.id, message, at.end_line, at.end_col, level, rule.name)]
+
+
+def _run_rules(project: Project, enabled: dict[str, Rule], findings: Findings, result: Result) -> None:
     for rule in enabled.values():
         if rule.engine_check:
             continue
-        ctx = Context(rule, project)
+        ctx = Context(rule, project, findings)
         try:
             check = rule.check()
         except Exception as exc:  # a broken rule pack must not hide the other rules' findings
             result.internal_errors.append(f"rule {rule.id} cannot be loaded: {exc}")
             continue
         for obj in (obj for kind in rule.applies_to for obj in project.objects(kind)):
+            ctx.current = obj
             try:
                 for violation in check(obj, ctx) or ():
-                    findings.append(
-                        Finding.at(violation.node, obj.source.path, rule.id, rule.name, rule.level, violation.message)
-                    )
+                    findings.add(violation.node, obj.source.path, rule, violation.message)
             except Exception:
                 detail = traceback.format_exc(limit=-3).strip().splitlines()[-1]
                 result.internal_errors.append(f"rule {rule.id} failed on {obj.source.path}: {detail}")
-    return findings
 
 
-def _duplicate_keys(documents: list[Document], enabled: dict[str, Rule]) -> list[Finding]:
+def _duplicate_keys(documents: list[Document], enabled: dict[str, Rule], findings: Findings) -> None:
     rule = next((r for r in enabled.values() if r.engine_check == "duplicate-key"), None)
     if rule is None:
-        return []
-    findings = []
+        return
     for document in documents:
         for duplicate in document.duplicates:
             first = duplicate.first
@@ -140,5 +205,4 @@ def _duplicate_keys(documents: list[Document], enabled: dict[str, Rule]) -> list
                 f"key '{duplicate.key}' is given again (first at line {first.line}); "
                 "only this last value is used and the earlier one is silently lost. Keep one."
             )
-            findings.append(Finding.at(duplicate.again, document.path, rule.id, rule.name, rule.level, message))
-    return findings
+            findings.add(duplicate.again, document.path, rule, message)

@@ -29,7 +29,7 @@ DOCS_URL = "https://github.com/ecslint/ecslint/blob/main/docs/rules.md#{anchor}"
 ID_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*[0-9]{3}$")
 NAME_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # Rules whose findings the engine itself produces (reading problems, suppressions).
-ENGINE_CHECKS = ("syntax-error", "duplicate-key", "unused-suppression")
+ENGINE_CHECKS = ("syntax-error", "duplicate-key", "unused-suppression", "too-many-findings")
 
 
 class RuleError(Exception):

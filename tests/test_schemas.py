@@ -40,7 +40,7 @@ def _objects(text: str, fmt: str = "json") -> list[ModelObject]:
 
 
 def _messages(obj: ModelObject, kind: str) -> list[str]:
-    return [p.violation.message for p in structure.problems(obj) if p.kind == kind]
+    return [p.violation.message for p in structure.validation(obj).problems if p.kind == kind]
 
 
 # The generated files ----------------------------------------------------------------------------
@@ -201,7 +201,7 @@ def test_examples_and_console_exports_have_no_structural_findings():
     assert result.findings == []
     for path in files:
         for obj in _objects(path.read_text(encoding="utf-8"), "json" if path.suffix == ".json" else "yaml"):
-            assert [p for p in structure.problems(obj) if p.kind != "required"] == [], path
+            assert [p for p in structure.validation(obj).problems if p.kind != "required"] == [], path
 
 
 def test_each_schema_is_compiled_once():
@@ -211,7 +211,7 @@ def test_each_schema_is_compiled_once():
              '{"family": "b", "containerDefinitions": [{"name": "b", "image": "x"}]}']
     for text in texts:
         for obj in _objects(text):
-            structure.problems(obj)
+            structure.validation(obj)
     info = structure.validator.cache_info()
     assert (info.misses, info.hits) == (3, 3)
 
@@ -294,7 +294,7 @@ def test_describe_outputs_of_services_and_clusters_are_clean():
       "failures": []}"""
     objects = _objects(services) + _objects(clusters)
     assert [type(o) for o in objects] == [Service, Cluster]
-    assert [p.violation.message for o in objects for p in structure.problems(o)] == []
+    assert [p.violation.message for o in objects for p in structure.validation(o).problems] == []
 
 
 def test_put_cluster_capacity_providers_and_update_service_inputs_are_known():
@@ -302,7 +302,7 @@ def test_put_cluster_capacity_providers_and_update_service_inputs_are_known():
     update = '{"service": "web", "cluster": "prod", "desiredCount": 3, "forceNewDeployment": true}'
     for text in (put, update):
         [obj] = _objects(text)
-        assert structure.problems(obj) == []
+        assert structure.validation(obj).problems == []
 
 
 def test_multi_document_yaml_validates_each_object_against_its_own_schema():
@@ -311,4 +311,4 @@ def test_multi_document_yaml_validates_each_object_against_its_own_schema():
             "networkConfiguration: {awsvpcConfiguration: {subnets: [subnet-1]}}\n")
     task, service = _objects(text, "yaml")
     assert isinstance(task, TaskDefinition) and isinstance(service, Service)
-    assert structure.problems(task) == structure.problems(service) == []
+    assert structure.validation(task).problems == structure.validation(service).problems == []

@@ -14,8 +14,10 @@ import difflib
 import functools
 import json
 import weakref
-from dataclasses import dataclass
-from typing import Any, Iterator
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, Callable, Iterator
 
 from ecslint.findings import Violation
 from ecslint.model import Cluster, ModelObject, Service, TaskDefinition, is_templated
@@ -95,18 +97,37 @@ def validator(name: str) -> Any:
 
 # Validating -----------------------------------------------------------------------------------
 
-_RESULTS: weakref.WeakKeyDictionary[ModelObject, list[Problem]] = weakref.WeakKeyDictionary()
+# Problems of one object that are described; beyond it they are only counted (a hostile file of a
+# million wrong values is counted in seconds, without a million messages in memory).
+MAX_DESCRIBED = 2000
 
 
-def problems(obj: ModelObject) -> list[Problem]:
-    """Every structural problem of ``obj``; validated on first use, then remembered."""
+@dataclass
+class Validation:
+    """The structural problems of one object: described up to ``MAX_DESCRIBED``, counted beyond."""
+
+    problems: list[Problem] = field(default_factory=list)
+    undescribed: Counter[str] = field(default_factory=Counter)
+
+
+_RESULTS: weakref.WeakKeyDictionary[ModelObject, Validation] = weakref.WeakKeyDictionary()
+
+
+def validation(obj: ModelObject) -> Validation:
+    """The structural problems of ``obj``; validated on first use, then remembered."""
     found = _RESULTS.get(obj)
     if found is None:
-        found = _RESULTS[obj] = list(_validate(obj))
+        found = _RESULTS[obj] = Validation()
+        for kind, describe in _found(obj):
+            if len(found.problems) < MAX_DESCRIBED:
+                found.problems.append(Problem(kind, describe()))
+            else:
+                found.undescribed[kind] += 1
     return found
 
 
-def _validate(obj: ModelObject) -> Iterator[Problem]:
+def _found(obj: ModelObject) -> Iterator[tuple[str, Callable[[], Violation]]]:
+    """Each problem's kind, and how to describe it (done only for those that are shown)."""
     name = SCHEMAS.get(type(obj))
     if name is None:
         return
@@ -117,18 +138,24 @@ def _validate(obj: ModelObject) -> Iterator[Problem]:
         node = _literal(obj.node, path)
         if node is None:
             continue
+        value = node.value
         if error.validator == "type":
-            yield from _wrong_type(obj, path, node, error.validator_value)
+            if value is not None and not _placeholder(value):  # null is accepted everywhere
+                yield "type", partial(_wrong_type, obj, path, node, error.validator_value)
         elif error.validator == "enum":
-            yield from _not_in_enum(obj, path, node, error.validator_value)
+            if isinstance(value, str) and value and not _placeholder(value):  # else ECS112's or ECS111's
+                yield "enum", partial(_not_in_enum, obj, path, node, error.validator_value)
         elif error.validator == "additionalProperties":
-            yield from _unknown_keys(obj, path, node, error.schema.get("properties", {}))
+            known = error.schema.get("properties", {})
+            for key in value:
+                if key not in known and not _placeholder(key):
+                    yield "unknown", partial(_unknown_key, obj, path, node, key, known)
         elif error.validator == "required":
             member = error.validator_value
             member_schema = error.schema.get("properties", {}).get(member, {})
-            yield _missing(obj, path + [member], node.get(member), node, member_schema, hints)
+            yield "required", partial(_missing, obj, path + [member], node.get(member), node, member_schema, hints)
         elif error.validator == "minItems" and error.instance == []:
-            yield _missing(obj, path, node, node, error.schema, hints)
+            yield "required", partial(_missing, obj, path, node, node, error.schema, hints)
 
 
 def _literal(root: Node, path: JsonPath) -> Node | None:
@@ -206,18 +233,15 @@ def closest(word: str, choices: list[str]) -> str | None:
     return lowered[match[0]] if match else None
 
 
-def _wrong_type(obj: ModelObject, path: JsonPath, node: Node, expected: str | list[str]) -> Iterator[Problem]:
+def _wrong_type(obj: ModelObject, path: JsonPath, node: Node, expected: str | list[str]) -> Violation:
     value = node.plain()
-    if value is None or _placeholder(value):
-        return  # null is accepted everywhere; a placeholder is filled in later
     types = [t for t in ([expected] if isinstance(expected, str) else expected) if t != "null"]
     where, label = _split(obj, path)
     words = " or ".join(TYPE_WORDS[t] for t in types)
     cli = (f"Invalid type for parameter {_dotted(path)}, value: {_short(str(value), 40)}, "
            f"type: <class '{type(value).__name__}'>, valid types: {CLI_TYPES['|'.join(sorted(types))]}")
-    yield Problem("type", Violation(node, f"{_dotted(where)} of {label} is {_json(value)}, but the ECS API expects "
-                                          f"{words} here; the AWS CLI rejects it with \"{cli}\". "
-                                          f"{_type_fix(value, types[0])}"))
+    return Violation(node, f"{_dotted(where)} of {label} is {_json(value)}, but the ECS API expects {words} here; "
+                           f"the AWS CLI rejects it with \"{cli}\". {_type_fix(value, types[0])}")
 
 
 def _type_fix(value: Any, expected: str) -> str:
@@ -238,34 +262,28 @@ def _is_number(text: str, expected: str) -> bool:
     return True
 
 
-def _not_in_enum(obj: ModelObject, path: JsonPath, node: Node, allowed: list[Any]) -> Iterator[Problem]:
+def _not_in_enum(obj: ModelObject, path: JsonPath, node: Node, allowed: list[Any]) -> Violation:
     value = node.value
-    if not isinstance(value, str) or not value or _placeholder(value):
-        return  # a wrong type is ECS112's, an empty value ECS111's
     values = [v for v in allowed if v is not None]
     where, label = _split(obj, path)
     suggestion = closest(value, values)
     advice = f"Did you mean '{suggestion}'?" if suggestion else "Use one of them."
-    yield Problem("enum", Violation(node, f"{_dotted(where)} of {label} is '{value}', but the ECS API accepts only "
-                                          f"{_or(values)} here (case-sensitive) and rejects any other value. {advice}"))
+    return Violation(node, f"{_dotted(where)} of {label} is '{value}', but the ECS API accepts only {_or(values)} "
+                           f"here (case-sensitive) and rejects any other value. {advice}")
 
 
-def _unknown_keys(obj: ModelObject, path: JsonPath, node: Node, known: dict[str, Any]) -> Iterator[Problem]:
-    for key, _ in node.items():
-        if key in known or _placeholder(key):
-            continue
-        where, label = _split(obj, path + [key])
-        suggestion = closest(key, list(known))
-        question, fix = (f"; did you mean '{suggestion}'?", "") if suggestion else (".", " Remove it or fix its name.")
-        yield Problem("unknown", Violation(
-            node.key_node(key) or node,
-            f"{_dotted(where)} of {label} is not a key the ECS API knows{question} The AWS CLI rejects it with "
-            f"\"Unknown parameter in {_dotted(path) or 'input'}: \"{key}\", must be one of: ...\", and tools that "
-            f"drop unknown keys silently lose its value.{fix}"))
+def _unknown_key(obj: ModelObject, path: JsonPath, node: Node, key: str, known: dict[str, Any]) -> Violation:
+    where, label = _split(obj, path + [key])
+    suggestion = closest(key, list(known))
+    question, fix = (f"; did you mean '{suggestion}'?", "") if suggestion else (".", " Remove it or fix its name.")
+    return Violation(node.key_node(key) or node,
+                     f"{_dotted(where)} of {label} is not a key the ECS API knows{question} The AWS CLI rejects it "
+                     f"with \"Unknown parameter in {_dotted(path) or 'input'}: \"{key}\", must be one of: ...\", and "
+                     f"tools that drop unknown keys silently lose its value.{fix}")
 
 
 def _missing(obj: ModelObject, path: JsonPath, value: Node | None, parent: Node, schema: dict[str, Any],
-             hints: dict[str, str]) -> Problem:
+             hints: dict[str, str]) -> Violation:
     """A required member (at ``path``) that is absent, null or empty."""
     where, label = _split(obj, path)
     state = "is missing" if value is None else "is null" if value.value is None else "is empty"
@@ -275,7 +293,7 @@ def _missing(obj: ModelObject, path: JsonPath, value: Node | None, parent: Node,
     hint = hints.get(pattern) or (f"Set it to {_or(values)}." if values else
                                   f"Add a value, or remove {owner}." if owner else "Add a value.")
     message = f"{_dotted(where)} of {label} {state}, but AWS requires a value there. {hint}"
-    return Problem("required", Violation(value if value is not None else parent, message))
+    return Violation(value if value is not None else parent, message)
 
 
 # The checks -----------------------------------------------------------------------------------
@@ -283,7 +301,10 @@ def _missing(obj: ModelObject, path: JsonPath, value: Node | None, parent: Node,
 
 def _check(kind: str, doc: str):
     def check(obj: ModelObject, ctx: Any = None) -> Iterator[Violation]:
-        yield from (problem.violation for problem in problems(obj) if problem.kind == kind)
+        found = validation(obj)
+        yield from (problem.violation for problem in found.problems if problem.kind == kind)
+        if ctx is not None:
+            ctx.unlisted(found.undescribed[kind])
 
     check.__doc__ = doc
     return check
