@@ -23,6 +23,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ecslint.registry import Registry, Rule
+from ecslint.repository import repository_root
 from ecslint.resources import data_dir
 
 CONFIG_FILES = (".ecslint.yaml", ".ecslint.yml", "pyproject.toml")
@@ -48,7 +49,8 @@ class Config:
 
     def resolve(self, registry: Registry) -> dict[str, Rule]:
         """The enabled rules, by id (with level overrides applied to copies)."""
-        _check_selectors(registry, self.select + self.ignore + list(self.levels), self.path)
+        per_file = [selector for selectors in self.per_file_ignores.values() for selector in selectors]
+        _check_selectors(registry, self.select + self.ignore + list(self.levels) + per_file, self.path)
         enabled: dict[str, Rule] = {}
         for rule in registry:
             if not _selected(rule, self.select, self.ignore):
@@ -125,9 +127,12 @@ def matches_glob(path: str, pattern: str, root: str = ".") -> bool:
 
 
 def find_config(start: str = ".") -> Path | None:
-    """The nearest ``.ecslint.yaml`` or ``pyproject.toml`` with ``[tool.ecslint]``, upward from ``start``."""
+    """The nearest ``.ecslint.yaml`` or ``pyproject.toml`` with ``[tool.ecslint]``, upward from
+    ``start`` to the repository root (never a stray file above the repository, say in ``/tmp``)."""
     directory = Path(start).resolve()
-    for folder in (directory, *directory.parents):
+    root = repository_root(directory)
+    folders = [directory, *directory.parents]
+    for folder in folders[: folders.index(root) + 1] if root is not None else folders:
         for name in CONFIG_FILES:
             candidate = folder / name
             if candidate.is_file() and (name != "pyproject.toml" or _has_tool_table(candidate)):

@@ -2,23 +2,34 @@
 
 A comment at the end of a line suppresses findings on that line; a comment on a line of its
 own suppresses findings on the next line. Selectors are rule ids or names, comma-separated.
-A suppression that matches no finding is reported, so stale ones do not pile up.
+Only real comments count: the same text inside a quoted string or a block scalar is a value.
+A suppression that matches no finding is reported, and so is one written in a form ecslint does
+not read (``ignore [ECS401]``, ``ignore(ECS401)``, ``ignore[]``), so stale or broken ones do not
+pile up believing they work.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
+from typing import Iterator
 
 from ecslint.findings import Finding
 from ecslint.registry import Registry
+from ecslint.tree import Node
 
-_COMMENT = re.compile(r"#\s*ecslint:\s*ignore\[(?P<selectors>[^\]]*)\](?P<reason>.*)$")
+# A comment that means to speak to ecslint: "ecslint:" or "ecslint" and a directive-like word.
+_MENTION = re.compile(r"#[ \t]*ecslint\b[ \t]*(?::|(?=(?:ignore|disable|noqa|skip|suppress)\b))")
+_DIRECTIVE = re.compile(r"#[ \t]*ecslint:[ \t]*ignore\[(?P<selectors>[^\]]*)\](?P<reason>.*)")
+# Line breaks as libyaml counts them, so comment lines match finding lines.
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+FORM = "# ecslint: ignore[RULE, ...] reason"
 
 
 @dataclass
 class Suppression:
-    """One ``ecslint: ignore[...]`` comment."""
+    """One ``ecslint`` comment: a suppression, or (``malformed``) one that ecslint cannot read."""
 
     line: int  # where the comment is
     col: int
@@ -26,22 +37,70 @@ class Suppression:
     target: int  # the line whose findings it suppresses
     selectors: list[str]
     used: set[str] = field(default_factory=set)
+    malformed: str | None = None  # the comment's text, when it is not in the form ecslint reads
 
 
-def inline_suppressions(text: str) -> list[Suppression]:
-    """Every suppression comment in a YAML text."""
-    found = []
-    if "ecslint:" not in text:
-        return found
-    for number, line in enumerate(text.splitlines(), start=1):
-        match = _COMMENT.search(line)
-        if not match:
+def _comments(text: str) -> Iterator[tuple[int, int, str, str]]:
+    """Every ``ecslint`` comment candidate: line, column of its ``#``, the line, and the comment."""
+    for number, line in enumerate(_LINE_BREAK.split(text), start=1):
+        match = _MENTION.search(line)
+        if match:
+            yield number, match.start() + 1, line, line[match.start():]
+
+
+def _scalar_spans(roots: list[Node], lines: list[int]) -> list[Node]:
+    """The scalars (values and keys) whose text spans one of ``lines`` (sorted), each once."""
+    found: list[Node] = []
+    seen: set[int] = set()
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:  # an alias shares its node
             continue
-        own_line = not line[: match.start()].strip()
-        selectors = [s.strip() for s in match.group("selectors").split(",") if s.strip()]
-        found.append(
-            Suppression(number, match.start() + 1, len(line.rstrip()) + 1, number + 1 if own_line else number, selectors)
-        )
+        seen.add(id(node))
+        if node.is_scalar:
+            first = bisect.bisect_left(lines, node.line)
+            if first < len(lines) and lines[first] <= node.end_line:
+                found.append(node)
+            continue
+        stack.extend(node.value if node.is_seq else node.value.values())
+        if node.keys:
+            stack.extend(node.keys.values())
+    return found
+
+
+_BLOCK_HEADER = re.compile(r"[|>][-+0-9]*\s*")
+
+
+def _inside(nodes: list[Node], line: int, col: int, text: str) -> bool:
+    """Whether column ``col`` of ``line`` (whose text is ``text``) is inside one of the scalars; a
+    comment after a block scalar's ``|`` or ``>`` header is not."""
+    for node in nodes:
+        if not (node.line, node.col) <= (line, col) < (node.end_line, node.end_col):
+            continue
+        if node.line == line and _BLOCK_HEADER.fullmatch(text[node.col - 1:col - 1]):
+            continue
+        return True
+    return False
+
+
+def inline_suppressions(text: str, roots: list[Node]) -> list[Suppression]:
+    """Every ``ecslint`` comment of a YAML text whose parsed documents are ``roots``."""
+    if "ecslint" not in text:
+        return []
+    candidates = list(_comments(text))
+    scalars = _scalar_spans(roots, sorted({line for line, *_ in candidates}))
+    found = []
+    for number, col, line, comment in candidates:
+        if _inside(scalars, number, col, line):
+            continue  # the text of a string, not a comment
+        own_line = not line[: col - 1].strip()
+        end_col = len(line.rstrip()) + 1
+        target = number + 1 if own_line else number
+        match = _DIRECTIVE.match(comment)
+        selectors = [s.strip() for s in match.group("selectors").split(",") if s.strip()] if match else []
+        found.append(Suppression(number, col, end_col, target, selectors,
+                                 malformed=None if selectors else comment.strip()))
     return found
 
 
@@ -52,7 +111,8 @@ def _matches(finding: Finding, selector: str) -> bool:
 def apply(
     findings: list[Finding], suppressions: list[Suppression], registry: Registry, enabled: set[str], path: str
 ) -> list[Finding]:
-    """Drop suppressed findings; add one finding per selector that suppressed nothing."""
+    """Drop suppressed findings; add one finding per selector that suppressed nothing, and one per
+    comment that ecslint cannot read."""
     if not suppressions:
         return findings
     by_line: dict[int, list[Suppression]] = {}
@@ -72,21 +132,24 @@ def apply(
     if unused_rule.id not in enabled:
         return kept
     for suppression in suppressions:
-        for selector in suppression.selectors:
-            if selector in suppression.used:
-                continue
-            rule = registry.lookup(selector)
-            if rule is None:
-                message = f"unknown rule {selector!r} in a suppression comment; use a rule id such as ECS201"
-            elif rule.id not in enabled:
-                continue  # the rule is switched off: nothing to suppress, nothing to clean up
-            else:
-                message = (
-                    f"this suppression of {rule.id} ({rule.name}) matches no finding on line {suppression.target}; "
-                    "remove it"
-                )
-            kept.append(
-                Finding(path, suppression.line, suppression.col, unused_rule.id, message, suppression.line,
-                        suppression.end_col, unused_rule.level, unused_rule.name)
-            )
+        for message in _problems(suppression, registry, enabled):
+            kept.append(Finding(path, suppression.line, suppression.col, unused_rule.id, message, suppression.line,
+                                suppression.end_col, unused_rule.level, unused_rule.name))
     return kept
+
+
+def _problems(suppression: Suppression, registry: Registry, enabled: set[str]) -> Iterator[str]:
+    """What is wrong with one comment: a form ecslint cannot read, unknown or unused selectors."""
+    if suppression.malformed is not None:
+        yield (f"'{suppression.malformed}' is not a suppression ecslint reads, so it suppresses nothing; write "
+               f"'{FORM}' (the rule ids in square brackets, right after 'ignore').")
+        return
+    for selector in suppression.selectors:
+        if selector in suppression.used:
+            continue
+        rule = registry.lookup(selector)
+        if rule is None:
+            yield f"unknown rule {selector!r} in a suppression comment; use a rule id such as ECS201"
+        elif rule.id in enabled:  # a rule that is switched off has nothing to suppress, nothing to clean up
+            yield (f"this suppression of {rule.id} ({rule.name}) matches no finding on line {suppression.target}; "
+                   "remove it")
