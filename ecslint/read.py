@@ -19,7 +19,12 @@ import yaml
 from ecslint.tree import Node
 
 MAX_DEPTH = 256
-MAX_ALIAS_EXPANSION = 1_000_000
+# Values (scalars, mappings, lists, and what aliases expand to) read from one file. A task definition
+# is at most 64 KiB and a CloudFormation template at most 1 MB, far fewer values than this; the cap
+# bounds the time and memory a hostile file can take.
+MAX_VALUES = 500_000
+TOO_MANY_VALUES = (f"more than {MAX_VALUES:,} values in one file; ecslint stops reading it there (a task "
+                   "definition is at most 64 KiB, a CloudFormation template at most 1 MB)")
 
 # CloudFormation's YAML short forms and the long form each one stands for.
 CFN_SHORT_TAGS = {
@@ -63,11 +68,28 @@ class Document:
     duplicates: list[Duplicate] = field(default_factory=list)
 
 
+def _utf16(data: bytes) -> str | None:
+    """The byte order of UTF-16 text (``utf-16-le``/``-be``), by its BOM or, without one, by the NUL
+    bytes that ASCII characters leave in every other byte (as RFC 4627 detects JSON's encoding); a
+    UTF-32 text is an error: it is not an encoding JSON, YAML or the AWS CLI read."""
+    head = data[:4]
+    if head in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff") or (
+            len(head) == 4 and (head[1:] == b"\x00\x00\x00" or head[:3] == b"\x00\x00\x00")):
+        raise ParseError("UTF-32 text, which ecslint does not read; save the file as UTF-8")
+    if head[:2] == b"\xff\xfe" or (len(head) == 4 and head[1] == head[3] == 0 and head[0] and head[2]):
+        return "utf-16-le"
+    if head[:2] == b"\xfe\xff" or (len(head) == 4 and head[0] == head[2] == 0 and head[1] and head[3]):
+        return "utf-16-be"
+    return None
+
+
 def decode(data: bytes) -> str:
-    """Bytes to text: UTF-8 (with or without BOM), UTF-16 with a BOM; binary data is an error."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    """Bytes to text: UTF-8 (with or without BOM), UTF-16 (with or without BOM); binary data and
+    UTF-32 are errors."""
+    encoding = _utf16(data)
+    if encoding is not None:
         try:
-            return data.decode("utf-16")
+            return data.decode(encoding).removeprefix("\ufeff")
         except UnicodeDecodeError as exc:
             raise ParseError(f"invalid UTF-16 text: {exc.reason}") from None
     if b"\x00" in data[:8192]:
@@ -102,11 +124,14 @@ def guess_format(text: str, name: str) -> str:
     return "json" if text.lstrip()[:1] in ("{", "[") else "yaml"
 
 
+_JSON_LINE_BREAK = re.compile("\r\n?|\n")  # as JSON (and editors) count lines: CRLF, CR alone, LF
+
+
 class _Lines:
     """Offset to 1-based (line, column) conversion."""
 
     def __init__(self, text: str) -> None:
-        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.starts = [0] + [m.end() for m in _JSON_LINE_BREAK.finditer(text)]
 
     def pos(self, offset: int) -> tuple[int, int]:
         index = bisect.bisect_right(self.starts, offset) - 1
@@ -125,12 +150,16 @@ class _JsonParser:
         self.text = text
         self.lines = _Lines(text)
         self.duplicates: list[Duplicate] = []
+        self.values = 0
 
     def error(self, message: str, offset: int) -> ParseError:
         line, col = self.lines.pos(min(offset, len(self.text)))
         return ParseError(message, line, col)
 
     def node(self, value, start: int, end: int, keys=None) -> Node:
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise self.error(TOO_MANY_VALUES, start)
         line, col = self.lines.pos(start)
         end_line, end_col = self.lines.pos(end)
         return Node(value, line, col, end_line, end_col, keys)
@@ -227,6 +256,7 @@ class _JsonParser:
             i = self.skip(i + 1)
 
 
+_VALUE_EVENTS = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
 _STR_TAG = "tag:yaml.org,2002:str"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
@@ -257,9 +287,13 @@ class _YamlBuilder:
         roots: list[Node] = []
         anchors: dict[str, tuple[Node, int]] = {}
         stack: list[_Frame] = []
-        expanded = 0
+        values = 0
         try:
             for event in yaml.parse(self.text, Loader=yaml.CSafeLoader):
+                if isinstance(event, _VALUE_EVENTS):
+                    values += 1
+                    if values > MAX_VALUES:
+                        raise ParseError(TOO_MANY_VALUES, *_mark(event.start_mark))
                 if isinstance(event, yaml.ScalarEvent):
                     node = self.scalar(event)
                     self.attach(stack, roots, node, 1, anchors, event.anchor)
@@ -267,12 +301,10 @@ class _YamlBuilder:
                     if event.anchor not in anchors:
                         raise ParseError(f"invalid YAML: unknown alias *{event.anchor}", *_mark(event.start_mark))
                     node, weight = anchors[event.anchor]
-                    expanded += weight
-                    if expanded > MAX_ALIAS_EXPANSION:
-                        raise ParseError(
-                            f"aliases expand to more than {MAX_ALIAS_EXPANSION} values (a YAML bomb?)",
-                            *_mark(event.start_mark),
-                        )
+                    values += weight
+                    if values > MAX_VALUES:
+                        raise ParseError(f"aliases expand to more than {MAX_VALUES:,} values (a YAML bomb?)",
+                                         *_mark(event.start_mark))
                     self.attach(stack, roots, node, weight, anchors, None)
                 elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                     if len(stack) >= MAX_DEPTH:
@@ -301,7 +333,9 @@ class _YamlBuilder:
         end_line, end_col = _mark(event.end_mark)
         tag = event.tag
         custom = _custom_tag(tag)
-        if custom is not None or event.style:
+        if custom is None and tag and tag != "!":  # an explicit standard tag: !!int "5", !!str 5
+            value = self.construct(tag, event.value, strict=(line, col))
+        elif custom is not None or event.style or tag == "!":  # "!" is YAML's non-specific tag: a string
             value = event.value
         else:
             tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
@@ -311,7 +345,9 @@ class _YamlBuilder:
             node.tag = "<<"
         return _long_form(node)
 
-    def construct(self, tag: str, text: str):
+    def construct(self, tag: str, text: str, strict: tuple[int, int] | None = None):
+        """The value of a scalar with a standard tag. ``strict`` (the position of an explicit tag):
+        a value the tag cannot take (``!!int abc``) is an error there, as YAML loaders make it."""
         if tag == _STR_TAG or tag.endswith(":timestamp") or tag.endswith(":binary"):
             return text
         constructor = self.constructor.yaml_constructors.get(tag)
@@ -319,8 +355,12 @@ class _YamlBuilder:
             return text
         try:
             return constructor(self.constructor, yaml.ScalarNode(tag, text))
-        except (ValueError, yaml.YAMLError):
-            return text
+        except (ValueError, TypeError, LookupError, yaml.YAMLError):
+            if strict is None:
+                return text
+            name = tag.rsplit(":", 1)[-1]
+            shown = text if len(text) <= 40 else text[:37] + "..."
+            raise ParseError(f"invalid YAML: {shown!r} is not a valid !!{name} value", *strict) from None
 
     def attach(self, stack, roots, node: Node, weight: int, anchors, anchor) -> None:
         if anchor:
