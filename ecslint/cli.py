@@ -96,6 +96,8 @@ def check(paths, output_format, output, fail_level, select, ignore, exclude, con
         config = load_config(config_path)
         if select:
             config.select = _split(select)
+            if not config.select:  # `--select "$RULES"` with an empty variable must not switch ecslint off
+                raise ConfigError("--select names no rule; give rule ids, prefixes or names, or ALL")
         if ignore:
             config.ignore = config.ignore + _split(ignore)
         config.exclude = config.exclude + list(exclude)
@@ -160,6 +162,33 @@ def exit_code(result, fail_level: str) -> int:
         return EXIT_CLEAN
     threshold = LEVEL_RANK[fail_level]
     return EXIT_FINDINGS if any(LEVEL_RANK[f.level] >= threshold for f in result.findings) else EXIT_CLEAN
+
+
+def split_hook_arguments(args: list[str]) -> tuple[list[str], list[str]]:
+    """pre-commit runs ``entry + args + file names``, with no ``--`` before the names, so a file
+    named ``-o.json`` or ``--output=README.md`` would be read as an option. The options end at
+    ``--`` or at the first argument that names an existing file (not the value of an option):
+    every file name pre-commit passes exists."""
+    takes_value = {name for param in check.params if isinstance(param, click.Option) and not param.is_flag
+                   for name in param.opts}
+    index = 0
+    while index < len(args):
+        if args[index] == "--":
+            return args[:index], args[index + 1:]
+        if os.path.lexists(args[index]):
+            return args[:index], args[index:]
+        index += 2 if args[index] in takes_value else 1
+    return args, []
+
+
+@main.command("pre-commit", add_help_option=False,
+              context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.pass_context
+def pre_commit(ctx: click.Context) -> None:
+    """What the pre-commit hook runs: `ecslint check` with the hook's options, on the files
+    pre-commit passes, whatever their names."""
+    options, paths = split_hook_arguments(ctx.args)
+    check.main([*options, "--", *paths], prog_name="ecslint pre-commit")
 
 
 @main.command("rules")
