@@ -60,8 +60,8 @@ class ByName(Generic[Named]):
     """Containers or volumes by name (the first of each name), built once, so that a rule that
     looks names up stays linear in the number of them.
 
-    ``open`` is true when a name is a template placeholder: it may stand for any name, so a name
-    not found here may still be there.
+    ``open`` is true when a name is not written out (a template placeholder, a value computed by a
+    template function): it may stand for any name, so a name not found here may still be there.
     """
 
     LISTED = 8  # names a message lists
@@ -70,9 +70,12 @@ class ByName(Generic[Named]):
         self.first: dict[str, Named] = {}
         self.open = False
         for obj in objects:
-            if obj.name:
-                self.open = self.open or is_templated(obj.name)
-                self.first.setdefault(obj.name, obj)
+            node = obj.get("name")
+            name = literal_str(node)
+            if name:
+                self.first.setdefault(name, obj)
+            elif node is not None and node.value not in (None, ""):
+                self.open = True
 
     def get(self, name: str) -> Named | None:
         return self.first.get(name)
@@ -165,6 +168,12 @@ class TaskDefinition(ModelObject):
 
     def container(self, name: str) -> ContainerDefinition | None:
         return self.containers_by_name.get(name)
+
+    @cached_property
+    def has_health_check(self) -> bool:
+        """Whether a container defines a healthCheck."""
+        return any(c.get("healthCheck") is not None and c.get("healthCheck").value not in (None, "", [], {})
+                   for c in self.containers)
 
     def volume(self, name: str) -> Volume | None:
         return self.volumes_by_name.get(name)

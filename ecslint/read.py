@@ -93,14 +93,22 @@ def decode(data: bytes) -> str:
         except UnicodeDecodeError as exc:
             raise ParseError(f"invalid UTF-16 text: {exc.reason}") from None
     if b"\x00" in data[:8192]:
-        line = data[: data.index(b"\x00")].count(b"\n") + 1
-        raise ParseError("binary data (NUL byte), not a JSON or YAML file", line)
+        raise ParseError("binary data (NUL byte), not a JSON or YAML file", *_byte_position(data, data.index(b"\x00")))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise ParseError(f"not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be decoded)", line, col) from None
+        raise ParseError(f"not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be decoded)",
+                         *_byte_position(data, exc.start)) from None
+
+
+_BYTE_LINE_BREAK = re.compile(rb"\r\n?|\n")
+
+
+def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
+    """The 1-based line and column (in characters) of byte ``offset`` of text that is UTF-8 before it."""
+    breaks = list(_BYTE_LINE_BREAK.finditer(data, 0, offset))
+    start = breaks[-1].end() if breaks else 0
+    return len(breaks) + 1, len(data[start:offset].decode("utf-8", "replace")) + 1
 
 
 def parse(text: str, fmt: str, path: str = "<input>") -> Document:

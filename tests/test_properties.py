@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import yaml
@@ -27,6 +28,8 @@ SEEDS = sorted([*HERE.parent.glob("examples/*.json"), *HERE.parent.glob("example
 DOCUMENTS = [root.plain() for path in SEEDS for root in parse(decode(path.read_bytes()), "yaml").roots
              if isinstance(root.plain(), dict)]
 # ECSLINT_PROPERTY_EXAMPLES=5000 explores further than the suite's default.
+JSON_LINE_BREAKS = re.compile("\r\n|[\r\n]")
+YAML_LINE_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # as libyaml counts lines
 SETTINGS = settings(max_examples=int(os.environ.get("ECSLINT_PROPERTY_EXAMPLES", "300")), deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
@@ -99,7 +102,8 @@ def _check(inputs: list[Input]) -> None:
     assert not result.internal_errors, result.internal_errors
     texts = {item.path: item.data.decode("utf-8", "replace") for item in inputs}
     for finding in result.findings:
-        lines = texts[finding.path].splitlines() or [""]
+        breaks = YAML_LINE_BREAKS if finding.path.endswith(".yaml") else JSON_LINE_BREAKS
+        lines = breaks.split(texts[finding.path])
         assert 1 <= finding.line <= len(lines) + 1, finding
         assert 1 <= finding.col <= len(lines[finding.line - 1] if finding.line <= len(lines) else "") + 1, finding
         assert (finding.end_line, finding.end_col) >= (finding.line, finding.col), finding

@@ -299,7 +299,7 @@ def grace_period_unused(service: Service, ctx) -> Iterator[Violation]:
         return
     if service.load_balancers or _present(service.get("vpcLatticeConfigurations")):
         return
-    if any(_present(container.get("healthCheck")) for container in task.containers):
+    if task.has_health_check:
         return
     yield Violation(node, f"{service.label} sets healthCheckGracePeriodSeconds, but it has no load balancer, no VPC "
                           f"Lattice configuration, and no container of {task.label} has a healthCheck, so the grace "
@@ -439,7 +439,7 @@ def _container_ports(mappings: list[Node]) -> list[int] | None:
 def load_balancer_container(service: Service, ctx) -> Iterator[Violation]:
     """A load balancer's containerName and containerPort must match a port mapping of the task definition."""
     task = service.task
-    if task is None or any(literal_str(c.get("name")) is None for c in task.containers):
+    if task is None or task.containers_by_name.open:
         return
     for balancer in service.load_balancers:
         name_node, port_node = balancer.get("containerName"), balancer.get("containerPort")

@@ -146,17 +146,28 @@ def is_persistent(volume: Volume | None) -> bool:
         node is not None and node.is_map for node in map(volume.get, PERSISTENT_VOLUME_TYPES))
 
 
-def _mount_points(container: ContainerDefinition, seen: set[str] | None = None) -> Iterator[Node]:
-    """The container's mount points, including those it takes from other containers with ``volumesFrom``."""
-    seen = seen if seen is not None else {container.name or ""}
-    yield from (m for m in container.list("mountPoints") if m.is_map)
-    task = container.task
-    for entry in container.list("volumesFrom"):
-        source = as_str(entry.get("sourceContainer"))
-        other = task.container(source) if task is not None and source and source not in seen else None
-        if other is not None:
-            seen.add(source)
-            yield from _mount_points(other, seen)
+# Containers whose mounts one container may take through volumesFrom chains: a task definition has at
+# most 10 containers, so a longer chain is hostile input, and the search stops there (unknown).
+MAX_VOLUME_SOURCES = 64
+
+
+def _mount_points(container: ContainerDefinition) -> list[Node] | None:
+    """The container's mount points, including those it takes from other containers with
+    ``volumesFrom`` (transitively, each container once); None past ``MAX_VOLUME_SOURCES``."""
+    task, found = container.task, []
+    seen, pending = {container.name or ""}, [container]
+    while pending:
+        current = pending.pop()
+        found.extend(m for m in current.list("mountPoints") if m.is_map)
+        for entry in current.list("volumesFrom"):
+            source = as_str(entry.get("sourceContainer"))
+            other = task.container(source) if task is not None and source and source not in seen else None
+            if other is not None:
+                seen.add(source)
+                pending.append(other)
+        if len(seen) > MAX_VOLUME_SOURCES:
+            return None
+    return found
 
 
 def _covers(mount_path: str, path: str) -> bool:
@@ -166,11 +177,13 @@ def _covers(mount_path: str, path: str) -> bool:
 
 
 def _persisted(container: ContainerDefinition, path: str) -> bool:
-    """Whether a persistent volume is mounted at ``path`` or at one of its parents."""
+    """Whether a persistent volume is mounted at ``path`` or at one of its parents (True when that
+    cannot be known)."""
     task = container.task
-    if task is None:
-        return False
-    for mount in _mount_points(container):
+    mounts = _mount_points(container) if task is not None else []
+    if mounts is None:
+        return True  # unknown: stay silent
+    for mount in mounts:
         mount_path, source = as_str(mount.get("containerPath")), as_str(mount.get("sourceVolume"))
         if mount_path and source and _covers(mount_path, path) and is_persistent(task.volume(source)):
             return True
