@@ -32,3 +32,23 @@ def findings_of(result: Result, rule: str) -> list[Finding]:
 def render_line(finding: Finding) -> str:
     """How fixture expectations spell a finding: ``line:col: level[RULE] message``."""
     return f"{finding.line}:{finding.col}: {finding.level}[{finding.rule}] {finding.message}"
+
+
+def value_paths(value, prefix=()):
+    """Every path (mapping keys and list indices) to a value inside plain data, the root first."""
+    yield prefix
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from value_paths(item, prefix + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from value_paths(item, prefix + (index,))
+
+
+def replaced(value, path, new):
+    """A copy of ``value`` with ``new`` at ``path`` (a new member when the last step is a new key)."""
+    if not path:
+        return new
+    copy = dict(value) if isinstance(value, dict) else list(value)
+    copy[path[0]] = new if len(path) == 1 else replaced(value[path[0]], path[1:], new)
+    return copy

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from ecslint.engine import Input
 from ecslint.read import decode, parse
 from ecslint.report import FORMATS, renderer
-from helpers import lint_inputs, registry
+from helpers import lint_inputs, registry, replaced, value_paths
 
 HERE = Path(__file__).parent
 SEEDS = sorted([*HERE.parent.glob("examples/*.json"), *HERE.parent.glob("examples/*.yaml"),
@@ -41,25 +41,6 @@ values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=
                       max_leaves=12)
 
 
-def _paths(value, prefix=()):
-    yield prefix
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _paths(item, prefix + (key,))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _paths(item, prefix + (index,))
-
-
-def _replace(value, path, new):
-    """``value`` with ``new`` at ``path`` (a new member when the last step is a new key)."""
-    if not path:
-        return new
-    copy = dict(value) if isinstance(value, dict) else list(value)
-    copy[path[0]] = new if len(path) == 1 else _replace(value[path[0]], path[1:], new)
-    return copy
-
-
 def _delete(value, path):
     if len(path) == 1:
         copy = dict(value) if isinstance(value, dict) else list(value)
@@ -75,7 +56,7 @@ def mutants(draw):
     """A seed document with a few values replaced, members deleted or members added."""
     document = draw(st.sampled_from(DOCUMENTS))
     for _ in range(draw(st.integers(1, 4))):
-        path = draw(st.sampled_from(list(_paths(document))))
+        path = draw(st.sampled_from(list(value_paths(document))))
         action = draw(st.sampled_from(["replace", "delete", "add"]))
         if action == "delete" and path:
             document = _delete(document, path)
@@ -85,9 +66,9 @@ def mutants(draw):
             for step in parent:
                 target = target[step]
             if isinstance(target, dict):
-                document = _replace(document, parent + (draw(st.text(max_size=20)),), draw(values))
+                document = replaced(document, parent + (draw(st.text(max_size=20)),), draw(values))
         else:
-            document = _replace(document, path, draw(values))
+            document = replaced(document, path, draw(values))
     return document
 
 

@@ -10,30 +10,11 @@ import pytest
 
 from ecslint.engine import Input
 from ecslint.read import decode, parse
-from helpers import lint_inputs
+from helpers import lint_inputs, replaced, value_paths
 
 FIXTURES = sorted(p for p in (Path(__file__).parent / "fixtures").rglob("*") if p.suffix in (".json", ".yaml", ".yml"))
 WRONG_VALUES = [None, True, False, 0, -1, 10**20, 1.5, "", "x", "${PLACEHOLDER}", [], [None], {}, {"a": None}]
 MUTANTS_PER_FIXTURE = 40
-
-
-def _paths(value, prefix=()):
-    """Every path to a value inside plain data."""
-    yield prefix
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _paths(item, prefix + (key,))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _paths(item, prefix + (index,))
-
-
-def _replaced(value, path, new):
-    if not path:
-        return new
-    copy = dict(value) if isinstance(value, dict) else list(value)
-    copy[path[0]] = _replaced(value[path[0]], path[1:], new)
-    return copy
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
@@ -43,9 +24,9 @@ def test_wrong_types_anywhere_never_crash(fixture):
     inputs = []
     for root in document.roots:
         data = root.plain()
-        paths = list(_paths(data))
+        paths = list(value_paths(data))
         for i in range(MUTANTS_PER_FIXTURE):
-            mutant = _replaced(data, rng.choice(paths), rng.choice(WRONG_VALUES))
+            mutant = replaced(data, rng.choice(paths), rng.choice(WRONG_VALUES))
             inputs.append(Input(f"mutant{i}.json", json.dumps(mutant).encode()))
     result = lint_inputs(inputs)
     assert not result.internal_errors, result.internal_errors[:3]
