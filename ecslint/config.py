@@ -44,6 +44,7 @@ class Config:
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     exclude: list[str] = field(default_factory=list)
     fail_level: str = "warning"
+    parameters: dict[str, str] = field(default_factory=dict)  # template parameter values
     path: str | None = None
     root: str = "."
 

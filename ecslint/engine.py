@@ -10,7 +10,7 @@ import traceback
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ecslint.adapters import NOT_ECS, adapt, may_hold_ecs
+from ecslint.adapters import NOT_ECS, AdaptOptions, adapt, may_hold_ecs
 from ecslint.config import Config
 from ecslint.findings import LEVEL_RANK, Finding
 from ecslint.link import link
@@ -113,6 +113,7 @@ def read_input(item: Input) -> Document | None:
 def lint(inputs: list[Input], registry: Registry, config: Config) -> Result:
     """Lint ``inputs`` together with the rules that ``config`` enables."""
     result = Result()
+    options = AdaptOptions(parameters=config.parameters)
     enabled = config.resolve(registry)
     project = Project()
     documents: list[Document] = []
@@ -129,15 +130,14 @@ def lint(inputs: list[Input], registry: Registry, config: Config) -> Result:
         if document is None:
             result.skipped.append((item.path, NOT_ECS))
             continue
-        adapted = adapt(document)
+        adapted = adapt(document, options)
         if adapted.skipped:
             result.skipped.append((item.path, adapted.skipped))
             continue
         result.linted.append(item.path)
         documents.append(document)
-        project.task_definitions.extend(adapted.task_definitions)
-        project.services.extend(adapted.services)
-        project.clusters.extend(adapted.clusters)
+        for obj in adapted.objects:
+            project.add(obj)
     link(project)
 
     findings = Findings(config)

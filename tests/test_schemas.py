@@ -36,7 +36,7 @@ def _generated(kind: str) -> dict:
 
 def _objects(text: str, fmt: str = "json") -> list[ModelObject]:
     adapted = adapt(parse(text, fmt, f"input.{fmt}"))
-    return [*adapted.task_definitions, *adapted.services, *adapted.clusters]
+    return adapted.objects
 
 
 def _messages(obj: ModelObject, kind: str) -> list[str]:

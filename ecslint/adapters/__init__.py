@@ -1,44 +1,82 @@
-"""Adapters turn a positioned document into model objects; only they know a format's spelling."""
+"""Format adapters: each turns the documents of one input format into model objects, and only
+adapters know a format's spelling.
+
+An adapter is a module of this package (or a package in it) that defines ``ADAPTER``, an object
+with a ``name``, ``markers`` (words one of which every file of its format contains, so a file with
+none of them is skipped before it is parsed), ``claims(root)`` (whether a parsed document is of its
+format, decided by content) and ``adapt(root, document, options)`` (the model objects in it).
+Adding a format is adding such a module; the registry finds it. Modules are imported when first
+needed and keep their heavy parts in submodules imported only by ``adapt``.
+"""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Protocol
 
-from ecslint.adapters import ecs_api
-from ecslint.model import Cluster, Service, Source, TaskDefinition
+from ecslint.adapters.unclaimed import describe
+from ecslint.model import ModelObject
 from ecslint.read import Document
+from ecslint.tree import Node
 
-NOT_ECS = ecs_api.NOT_ECS
+NOT_ECS = "no ECS task definition, service or cluster found"
+
+
+@dataclass
+class AdaptOptions:
+    """What the user tells the adapters beyond the files: template parameter values."""
+
+    parameters: dict[str, str] = field(default_factory=dict)
+
+
+class Adapter(Protocol):
+    name: str
+    markers: tuple[str, ...]
+
+    def claims(self, root: Node) -> bool: ...
+
+    def adapt(self, root: Node, document: Document, options: AdaptOptions) -> list[ModelObject]: ...
+
+
+@lru_cache(maxsize=1)
+def adapters() -> tuple[Adapter, ...]:
+    """Every adapter of this package, in a stable order: more specific formats first (``ORDER``)."""
+    found = []
+    for module in pkgutil.iter_modules(__path__):
+        adapter = getattr(importlib.import_module(f"{__name__}.{module.name}"), "ADAPTER", None)
+        if adapter is not None:
+            found.append(adapter)
+    return tuple(sorted(found, key=lambda a: (getattr(a, "ORDER", 50), a.name)))
 
 
 def may_hold_ecs(text: str) -> bool:
     """A cheap test before parsing: could ``text`` hold content an adapter reads? A file that
     could not is skipped unparsed, which keeps a pre-commit run over many files fast."""
-    return any(marker in text for marker in ecs_api.MARKERS)
+    return any(marker in text for adapter in adapters() for marker in adapter.markers)
 
 
 @dataclass
 class Adapted:
     """What one file contributed: model objects, or why it was skipped."""
 
-    task_definitions: list[TaskDefinition] = field(default_factory=list)
-    services: list[Service] = field(default_factory=list)
-    clusters: list[Cluster] = field(default_factory=list)
+    objects: list[ModelObject] = field(default_factory=list)
     skipped: str | None = None
 
 
-def adapt(document: Document) -> Adapted:
-    """Find the ECS content of every document in the file; explain a file with none."""
-    source = Source(document.path, document.fmt)
+def adapt(document: Document, options: AdaptOptions | None = None) -> Adapted:
+    """The model objects of every document in the file; why a file with none was skipped."""
+    options = options or AdaptOptions()
     result = Adapted()
     reasons: list[str] = []
-    by_kind = {TaskDefinition: result.task_definitions, Service: result.services, Cluster: result.clusters}
     for root in document.roots:
-        found = ecs_api.objects(root, source)
-        if not found:
-            reasons.append(ecs_api.describe_content(root))
-        for obj in found:
-            by_kind[type(obj)].append(obj)
-    if not (result.task_definitions or result.services or result.clusters):
+        adapter = next((a for a in adapters() if a.claims(root)), None)
+        if adapter is None:
+            reasons.append(describe(root))
+            continue
+        result.objects.extend(adapter.adapt(root, document, options))
+    if not result.objects:
         result.skipped = reasons[0] if reasons else "empty YAML stream"
     return result

@@ -7,10 +7,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ecslint.model import Cluster, ContainerDefinition, ModelObject, Service, Source, TaskDefinition, Volume
 from ecslint.tree import Node
 
-NOT_ECS = "no ECS task definition, service or cluster found"
+if TYPE_CHECKING:
+    from ecslint.adapters import AdaptOptions
+    from ecslint.read import Document
+
 # A file that contains none of these words holds nothing this adapter reads.
 MARKERS = ("containerDefinitions", "taskDefinition", "serviceName", "deploymentConfiguration", "desiredCount",
            "clusterName", "capacityProviders", '"services"', "services:", '"clusters"', "clusters:")
@@ -75,12 +80,17 @@ def objects(root: Node, source: Source) -> list[ModelObject]:
     return []
 
 
-def describe_content(root: Node) -> str:
-    """Why a document is not linted, for ``--verbose``."""
-    if root.is_map:
-        if "AWSTemplateFormatVersion" in root.value or "Resources" in root.value:
-            return "CloudFormation template (not supported yet)"
-        return NOT_ECS
-    if root.is_seq:
-        return "a list, not ECS content"
-    return "a scalar, not ECS content" if root.value is not None else "empty document"
+class EcsApiAdapter:
+    """Task definitions, services and clusters as the ECS API (and the AWS CLI) spell them."""
+
+    name = "ecs-api"
+    markers = MARKERS
+
+    def claims(self, root: Node) -> bool:
+        return bool(objects(root, Source("", "")))
+
+    def adapt(self, root: Node, document: Document, options: AdaptOptions) -> list[ModelObject]:
+        return objects(root, Source(document.path, document.fmt))
+
+
+ADAPTER = EcsApiAdapter()

@@ -1,0 +1,145 @@
+"""What every model object has: its canonical node, the file and format it came from, and how
+that format names its fields, so messages speak the input's own language."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Generic, Iterable, TypeVar
+
+from ecslint.model.values import literal_str
+from ecslint.tree import Node, as_int, as_str
+
+
+class Naming:
+    """How a format spells the model's fields. This one is the ECS API's own spelling (camelCase,
+    as in ``register-task-definition``): the canonical names, unchanged."""
+
+    def term(self, obj: ModelObject, path: str) -> str:
+        """The name of the member at ``path`` (dotted canonical names) of ``obj``, as the format spells it."""
+        return path
+
+    def setting(self, obj: ModelObject, path: str, value: Any) -> str:
+        """How to write ``path: value`` in the format, for advice in messages."""
+        return f"{json.dumps(self.term(obj, path))}: {json.dumps(value)}"
+
+
+API_NAMING = Naming()
+
+
+@dataclass(eq=False)
+class Source:
+    """A file the model came from, as the user named it, and how its format names fields."""
+
+    path: str
+    fmt: str
+    naming: Naming = API_NAMING
+
+
+@dataclass(eq=False)
+class Scenario:
+    """One combination of a template's conditions (``{"IsProd": True, "UseEfs": False}``), under
+    which its ``Fn::If`` took the branches the model objects were built from."""
+
+    conditions: dict[str, bool]
+    index: int = 0
+
+
+@dataclass(eq=False)
+class Resource:
+    """The template resource a model object was adapted from."""
+
+    logical_id: str
+    type: str
+    node: Node  # the resource's own mapping (Type, Properties, Metadata...)
+    cdk_path: str | None = None
+    scenario: Scenario | None = None
+
+    @property
+    def label(self) -> str:
+        """``TaskDefinition 'WebTask'``, with the CDK construct path when the template has one."""
+        kind = self.type.rsplit("::", 1)[-1]
+        where = f" ({self.cdk_path})" if self.cdk_path else ""
+        return f"{kind} '{self.logical_id}'{where}"
+
+
+@dataclass(eq=False)
+class ModelObject:
+    """A model object: a canonical mapping node, the file it came from and, for a template
+    resource, the resource."""
+
+    node: Node
+    source: Source
+    resource: Resource | None = field(default=None, kw_only=True)
+
+    def get(self, name: str) -> Node | None:
+        return self.node.get(name)
+
+    def at(self, *path: str | int) -> Node | None:
+        return self.node.at(*path)
+
+    def str(self, *path: str | int) -> str | None:
+        return as_str(self.node.at(*path))
+
+    def int(self, *path: str | int) -> int | None:
+        return as_int(self.node.at(*path))
+
+    def key(self, name: str) -> Node:
+        """Where a member is (its key), or the object itself when the member is absent."""
+        return self.node.key_node(name) or self.node
+
+    def list(self, name: str) -> list[Node]:
+        node = self.node.get(name)
+        return node.elements() if node is not None else []
+
+    def term(self, path: str) -> str:
+        """How the object's format names the member at ``path`` (``healthCheck.interval`` is
+        ``HealthCheck.Interval`` in a template)."""
+        return self.source.naming.term(self, path)
+
+    def setting(self, path: str, value: Any) -> str:
+        """``"networkMode": "awsvpc"`` (or ``NetworkMode: awsvpc`` in a template), for advice."""
+        return self.source.naming.setting(self, path, value)
+
+    @property
+    def label(self) -> str:
+        """How messages name the object: the template resource, or the object's own name."""
+        return self.resource.label if self.resource is not None else self.own_label
+
+    @property
+    def own_label(self) -> str:
+        return f"the {type(self).__name__}"
+
+
+Named = TypeVar("Named", bound=ModelObject)
+
+
+class ByName(Generic[Named]):
+    """Containers or volumes by name (the first of each name), built once, so that a rule that
+    looks names up stays linear in the number of them.
+
+    ``open`` is true when a name is not written out (a template placeholder, a value computed by a
+    template function): it may stand for any name, so a name not found here may still be there.
+    """
+
+    LISTED = 8  # names a message lists
+
+    def __init__(self, objects: Iterable[Named]) -> None:
+        self.first: dict[str, Named] = {}
+        self.open = False
+        for obj in objects:
+            node = obj.get("name")
+            name = literal_str(node)
+            if name:
+                self.first.setdefault(name, obj)
+            elif node is not None and node.value not in (None, ""):
+                self.open = True
+
+    def get(self, name: str) -> Named | None:
+        return self.first.get(name)
+
+    def listing(self) -> str:
+        """The names for a message: ``'web', 'log'`` (the first few, then how many more); ``none``."""
+        names = [f"'{name}'" for name in list(self.first)[: self.LISTED]]
+        more = len(self.first) - len(names)
+        return ", ".join(names) + (f" and {more} more" if more else "") if names else "none"

@@ -1,0 +1,52 @@
+"""What a value is known to be: written out, or a placeholder that something fills in later."""
+
+from __future__ import annotations
+
+import re
+
+from ecslint.tree import Node, as_str
+
+# How much of a value the value patterns look at: what AWS accepts in the fields they read (names,
+# ARNs, images, sizes) is far shorter, and a pattern never gets a hostile megabyte to scan.
+MAX_PATTERN_INPUT = 4096
+_ANGLE_PLACEHOLDER = re.compile(r"<[^<>\s]+>")  # linear: each try ends at the next '<'
+
+
+def is_templated(text: str) -> bool:
+    """Whether ``text`` holds a template placeholder that a deployment tool fills in later
+    (``${NAME}``, ``{{ name }}``, ``<NAME>``): the value is unknown, and rules stay silent on it.
+    The search is linear in the length of the text (``str.find``, never a backtracking pattern)."""
+    text = text[:MAX_PATTERN_INPUT]
+    for opening, closing in (("${", "}"), ("{{", "}}")):
+        start = text.find(opening)
+        if start != -1 and text.find(closing, start + len(opening)) != -1:
+            return True
+    return _ANGLE_PLACEHOLDER.search(text) is not None
+
+
+def literal_str(node: Node | None) -> str | None:
+    """A non-empty string written as it is: not a template placeholder, not behind a YAML tag."""
+    text = as_str(node)
+    return text if text and node.tag is None and not is_templated(text) else None
+
+
+def is_intrinsic(node: Node | None) -> bool:
+    """A CloudFormation function left unresolved (``{"Ref": ...}``, ``{"Fn::ImportValue": ...}``):
+    a value the linter cannot know."""
+    if node is None or not node.is_map or len(node.value) != 1:
+        return False
+    key = next(iter(node.value))
+    return key in ("Ref", "Condition") or key.startswith("Fn::")
+
+
+def same_value(first: Node | None, second: Node | None) -> bool:
+    """Whether two values are known to be equal: the same literal, or the same unresolved
+    expression (``!ImportValue Role`` twice, ``!GetAtt Role.Arn`` twice)."""
+    if first is None or second is None or first.value is None:
+        return False
+    if is_intrinsic(first) or is_intrinsic(second):
+        return first.plain() == second.plain()
+    text = as_str(first)
+    if text is not None and (first.tag is not None or is_templated(text)):
+        return first.tag == second.tag and text == as_str(second)  # the same placeholder
+    return first.is_scalar and first.value == second.value and first.tag == second.tag
