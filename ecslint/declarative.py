@@ -12,11 +12,11 @@ schema validator's own description of the problem).
 
 from __future__ import annotations
 
-import json
 from typing import Any, Iterator
 
 from ecslint.findings import Violation
 from ecslint.model import ContainerDefinition, ModelObject, TaskDefinition, Volume
+from ecslint.wording import dotted, json_value, type_words
 
 
 def _task(obj: ModelObject) -> TaskDefinition | None:
@@ -48,26 +48,11 @@ def conditions_hold(names: list[str] | str | None, obj: ModelObject) -> bool:
     return all(CONDITIONS[name](obj) for name in names)
 
 
-_TYPE_NAMES = {"string": "a string", "integer": "an integer", "number": "a number", "boolean": "a boolean",
-               "array": "a list", "object": "an object", "null": "null"}
-
-
-def _describe(value: Any) -> str:
-    """A value in JSON spelling, shortened."""
-    text = json.dumps(value, sort_keys=True)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _dotted(path: list[str | int]) -> str:
-    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
-
-
 def _expected(error: Any) -> str:
     """For a type error, the expected types in words (null left out: it is allowed everywhere)."""
     if error.validator != "type":
         return ""
-    types = [error.validator_value] if isinstance(error.validator_value, str) else list(error.validator_value)
-    return " or ".join(_TYPE_NAMES.get(t, t) for t in types if t != "null")
+    return type_words([error.validator_value] if isinstance(error.validator_value, str) else list(error.validator_value))
 
 
 def _forbidding(schema: Any) -> Any:
@@ -108,5 +93,5 @@ class SchemaCheck:
                 node = (parent.key_node(path[-1]) if parent is not None else None) or node
             label = getattr(obj, "label", "the object")
             yield Violation(node, self.message.format(
-                value=_describe(error.instance), key=key, path=_dotted(path), object=label,
+                value=json_value(error.instance), key=key, path=dotted(path), object=label,
                 expected=_expected(error), error=error.message))

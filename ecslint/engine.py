@@ -14,13 +14,12 @@ from ecslint.adapters import NOT_ECS, AdaptOptions, adapt, may_hold_ecs
 from ecslint.config import Config
 from ecslint.findings import LEVEL_RANK, Finding
 from ecslint.link import link
-from ecslint.model import Project
-from ecslint.model import ModelObject
+from ecslint.model import ModelObject, Project
 from ecslint.read import Document, ParseError, decode, guess_format, parse
 from ecslint.registry import Registry, Rule
-from ecslint.tree import Node
 from ecslint.suppress import apply as apply_suppressions
 from ecslint.suppress import inline_suppressions
+from ecslint.tree import Node
 
 
 @dataclass

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 from ecslint.safe_text import readable
 from ecslint.tree import Node
@@ -43,3 +44,21 @@ class Finding:
         if node.is_scalar:
             return cls(path, node.line, node.col, rule, message, node.end_line, node.end_col, level, name)
         return cls(path, node.line, node.col, rule, message, node.line, node.col + 1, level, name)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One structural finding: which rule it belongs to (``type``, ``enum``, ``unknown``,
+    ``required``), and for a missing member its canonical name."""
+
+    kind: str
+    violation: Violation
+    member: str | None = None
+
+
+@dataclass
+class Validation:
+    """The structural problems of one object: described up to a bound, counted beyond it."""
+
+    problems: list[Problem] = field(default_factory=list)
+    undescribed: Counter[str] = field(default_factory=Counter)

@@ -10,44 +10,28 @@ have) and ECS111 (a required member that is missing, null or empty; through
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 import weakref
-from collections import Counter
-from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Callable, Iterator
 
-from ecslint.findings import Violation
-from ecslint.model import Cluster, ModelObject, Service, TaskDefinition, is_templated
+from ecslint.findings import Problem, Validation, Violation
+from ecslint.model import Cluster, ModelObject, Service, TaskDefinition
+from ecslint.model.values import literal_node, placeholder
 from ecslint.resources import data_dir
 from ecslint.tree import Node, as_str
+from ecslint.wording import closest, dotted, json_value, or_list, short, type_fix, type_words
 
 SCHEMAS = {TaskDefinition: "task-definition", Service: "service", Cluster: "cluster"}
 JsonPath = list[str | int]  # mapping keys and list indices from an object to one of its values
 _ABSENT = object()
 
-TYPE_WORDS = {"string": "a string", "integer": "an integer", "number": "a number", "boolean": "a boolean",
-              "array": "a list", "object": "an object"}
 # How the AWS CLI (botocore) names the Python types it accepts for each JSON type.
 CLI_TYPES = {"string": "<class 'str'>", "integer": "<class 'int'>", "boolean": "<class 'bool'>",
              "number": "<class 'float'>, <class 'decimal.Decimal'>, <class 'int'>",
              "array": "<class 'list'>, <class 'tuple'>", "object": "<class 'dict'>",
              "number|string": "<class 'datetime.datetime'>, timestamp-string"}
-TYPE_FIXES = {"integer": "Write it as a whole number, without quotes.",
-              "number": "Write it as a number, without quotes.",
-              "boolean": "Write true or false, without quotes.", "array": "Write it as a list.",
-              "object": "Write it as an object (a mapping of keys to values).", "string": "Write it as a string."}
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One structural finding: which rule it belongs to (``type``, ``enum``, ``unknown``, ``required``)."""
-
-    kind: str
-    violation: Violation
-
 
 # Loading and compiling ------------------------------------------------------------------------
 
@@ -102,31 +86,35 @@ def validator(name: str) -> Any:
 MAX_DESCRIBED = 2000
 
 
-@dataclass
-class Validation:
-    """The structural problems of one object: described up to ``MAX_DESCRIBED``, counted beyond."""
-
-    problems: list[Problem] = field(default_factory=list)
-    undescribed: Counter[str] = field(default_factory=Counter)
-
-
 _RESULTS: weakref.WeakKeyDictionary[ModelObject, Validation] = weakref.WeakKeyDictionary()
 
 
 def validation(obj: ModelObject) -> Validation:
-    """The structural problems of ``obj``; validated on first use, then remembered."""
+    """The structural problems of ``obj``, as its format checks them (the ECS API's schemas unless
+    the format has its own); validated on first use, then remembered."""
     found = _RESULTS.get(obj)
     if found is None:
-        found = _RESULTS[obj] = Validation()
-        for kind, describe in _found(obj):
-            if len(found.problems) < MAX_DESCRIBED:
-                found.problems.append(Problem(kind, describe()))
-            else:
-                found.undescribed[kind] += 1
+        validator = obj.source.validator
+        found = _RESULTS[obj] = validator(obj) if validator is not None else collect(_found(obj))
     return found
 
 
-def _found(obj: ModelObject) -> Iterator[tuple[str, Callable[[], Violation]]]:
+Found = Iterator[tuple[str, Callable[[], Violation], "str | None"]]
+
+
+def collect(problems: Found) -> Validation:
+    """Problems (kind, how to describe it, the missing member of a required one): described up to
+    ``MAX_DESCRIBED``, then counted."""
+    found = Validation()
+    for kind, describe, member in problems:
+        if len(found.problems) < MAX_DESCRIBED:
+            found.problems.append(Problem(kind, describe(), member))
+        else:
+            found.undescribed[kind] += 1
+    return found
+
+
+def _found(obj: ModelObject) -> Found:
     """Each problem's kind, and how to describe it (done only for those that are shown)."""
     name = SCHEMAS.get(type(obj))
     if name is None:
@@ -135,64 +123,34 @@ def _found(obj: ModelObject) -> Iterator[tuple[str, Callable[[], Violation]]]:
     hints = compiled.schema.get("x-hints", {})
     for error in compiled.iter_errors(obj.node.plain()):
         path = list(error.absolute_path)
-        node = _literal(obj.node, path)
+        node = literal_node(obj.node, path)
         if node is None:
             continue
         value = node.value
         if error.validator == "type":
-            if value is not None and not _placeholder(value):  # null is accepted everywhere
-                yield "type", partial(_wrong_type, obj, path, node, error.validator_value)
+            if value is not None and not placeholder(value):  # null is accepted everywhere
+                yield "type", partial(_wrong_type, obj, path, node, error.validator_value), None
         elif error.validator == "enum":
-            if isinstance(value, str) and value and not _placeholder(value):  # else ECS112's or ECS111's
-                yield "enum", partial(_not_in_enum, obj, path, node, error.validator_value)
+            if isinstance(value, str) and value and not placeholder(value):  # else ECS112's or ECS111's
+                yield "enum", partial(_not_in_enum, obj, path, node, error.validator_value), None
         elif error.validator == "additionalProperties":
             known = error.schema.get("properties", {})
             for key in value:
-                if key not in known and not _placeholder(key):
-                    yield "unknown", partial(_unknown_key, obj, path, node, key, known)
+                if key not in known and not placeholder(key):
+                    yield "unknown", partial(_unknown_key, obj, path, node, key, known), None
         elif error.validator == "required":
             member = error.validator_value
             member_schema = error.schema.get("properties", {}).get(member, {})
-            yield "required", partial(_missing, obj, path + [member], node.get(member), node, member_schema, hints)
+            yield ("required", partial(_missing, obj, path + [member], node.get(member), node, member_schema, hints),
+                   member)
         elif error.validator == "minItems" and error.instance == []:
-            yield "required", partial(_missing, obj, path, node, node, error.schema, hints)
-
-
-def _literal(root: Node, path: JsonPath) -> Node | None:
-    """The node at ``path``; None when it is missing, or when it or a node on the way stands for a
-    value the linter cannot know."""
-    node: Node | None = root
-    for step in path:
-        if _unknowable(node):
-            return None
-        node = node.at(step)
-        if node is None:
-            return None
-    return None if _unknowable(node) else node
-
-
-def _unknowable(node: Node) -> bool:
-    """A YAML tag, or a CloudFormation intrinsic (the reader turns ``!Ref x`` into ``{"Ref": "x"}``)."""
-    if node.tag is not None:
-        return True
-    if not node.is_map or len(node.value) != 1:
-        return False
-    key = next(iter(node.value))
-    return key == "Ref" or key.startswith("Fn::")
-
-
-def _placeholder(value: Any) -> bool:
-    return isinstance(value, str) and is_templated(value)
+            member = str(path[-1]) if path else None
+            yield "required", partial(_missing, obj, path, node, node, error.schema, hints), member
 
 
 # Messages -------------------------------------------------------------------------------------
 
 ITEM_KINDS = {"containerDefinitions": "container", "volumes": "volume"}
-
-
-def _dotted(path: JsonPath) -> str:
-    """``containerDefinitions[0].portMappings[1].containerPort``, as the AWS CLI names a parameter."""
-    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
 
 
 def _split(obj: ModelObject, path: JsonPath) -> tuple[JsonPath, str]:
@@ -204,62 +162,15 @@ def _split(obj: ModelObject, path: JsonPath) -> tuple[JsonPath, str]:
     return path, obj.label
 
 
-def _or(values: list[str]) -> str:
-    """``a``, ``a or b``, ``a, b or c``."""
-    return " or ".join(filter(None, [", ".join(values[:-1]), values[-1]]))
-
-
-def _json(value: Any, limit: int = 60) -> str:
-    """A value in JSON spelling, shortened."""
-    return _short(json.dumps(value, sort_keys=True), limit)
-
-
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit - 3] + "..."
-
-
-def _fold(word: str) -> str:
-    return word.lower().replace("-", "").replace("_", "")
-
-
-def closest(word: str, choices: list[str]) -> str | None:
-    """The choice ``word`` most likely stands for: the same but for case, hyphens and underscores,
-    else the closest spelling (if any is close)."""
-    folded = {_fold(c): c for c in choices}
-    if _fold(word) in folded:
-        return folded[_fold(word)]
-    lowered = {c.lower(): c for c in choices}
-    match = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.75)
-    return lowered[match[0]] if match else None
-
-
 def _wrong_type(obj: ModelObject, path: JsonPath, node: Node, expected: str | list[str]) -> Violation:
     value = node.plain()
     types = [t for t in ([expected] if isinstance(expected, str) else expected) if t != "null"]
     where, label = _split(obj, path)
-    words = " or ".join(TYPE_WORDS[t] for t in types)
-    cli = (f"Invalid type for parameter {_dotted(path)}, value: {_short(str(value), 40)}, "
+    words = type_words(types)
+    cli = (f"Invalid type for parameter {dotted(path)}, value: {short(str(value), 40)}, "
            f"type: <class '{type(value).__name__}'>, valid types: {CLI_TYPES['|'.join(sorted(types))]}")
-    return Violation(node, f"{_dotted(where)} of {label} is {_json(value)}, but the ECS API expects {words} here; "
-                           f"the AWS CLI rejects it with \"{cli}\". {_type_fix(value, types[0])}")
-
-
-def _type_fix(value: Any, expected: str) -> str:
-    """How to write ``value`` as the ``expected`` JSON type."""
-    text = value.strip() if isinstance(value, str) else None
-    if expected in ("integer", "number") and text is not None and _is_number(text, expected):
-        return f"Write {text} without quotes."
-    if expected == "string" and not isinstance(value, (dict, list)):
-        return f"Quote it: \"{json.dumps(value)}\"."
-    return TYPE_FIXES[expected]
-
-
-def _is_number(text: str, expected: str) -> bool:
-    try:
-        (int if expected == "integer" else float)(text)
-    except ValueError:
-        return False
-    return True
+    return Violation(node, f"{dotted(where)} of {label} is {json_value(value)}, but the ECS API expects {words} here; "
+                           f"the AWS CLI rejects it with \"{cli}\". {type_fix(value, types[0])}")
 
 
 def _not_in_enum(obj: ModelObject, path: JsonPath, node: Node, allowed: list[Any]) -> Violation:
@@ -268,7 +179,7 @@ def _not_in_enum(obj: ModelObject, path: JsonPath, node: Node, allowed: list[Any
     where, label = _split(obj, path)
     suggestion = closest(value, values)
     advice = f"Did you mean '{suggestion}'?" if suggestion else "Use one of them."
-    return Violation(node, f"{_dotted(where)} of {label} is '{value}', but the ECS API accepts only {_or(values)} "
+    return Violation(node, f"{dotted(where)} of {label} is '{value}', but the ECS API accepts only {or_list(values)} "
                            f"here (case-sensitive) and rejects any other value. {advice}")
 
 
@@ -277,8 +188,8 @@ def _unknown_key(obj: ModelObject, path: JsonPath, node: Node, key: str, known: 
     suggestion = closest(key, list(known))
     question, fix = (f"; did you mean '{suggestion}'?", "") if suggestion else (".", " Remove it or fix its name.")
     return Violation(node.key_node(key) or node,
-                     f"{_dotted(where)} of {label} is not a key the ECS API knows{question} The AWS CLI rejects it "
-                     f"with \"Unknown parameter in {_dotted(path) or 'input'}: \"{key}\", must be one of: ...\", and "
+                     f"{dotted(where)} of {label} is not a key the ECS API knows{question} The AWS CLI rejects it "
+                     f"with \"Unknown parameter in {dotted(path) or 'input'}: \"{key}\", must be one of: ...\", and "
                      f"tools that drop unknown keys silently lose its value.{fix}")
 
 
@@ -289,10 +200,10 @@ def _missing(obj: ModelObject, path: JsonPath, value: Node | None, parent: Node,
     state = "is missing" if value is None else "is null" if value.value is None else "is empty"
     pattern = "".join("[]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
     values = [v for v in schema.get("enum", ()) if v is not None]
-    owner = _dotted(where[:-1])
-    hint = hints.get(pattern) or (f"Set it to {_or(values)}." if values else
+    owner = dotted(where[:-1])
+    hint = hints.get(pattern) or (f"Set it to {or_list(values)}." if values else
                                   f"Add a value, or remove {owner}." if owner else "Add a value.")
-    message = f"{_dotted(where)} of {label} {state}, but AWS requires a value there. {hint}"
+    message = f"{dotted(where)} of {label} {state}, but AWS requires a value there. {hint}"
     return Violation(value if value is not None else parent, message)
 
 

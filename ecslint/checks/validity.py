@@ -14,6 +14,7 @@ from ecslint.findings import Violation
 from ecslint.model import Cluster, ContainerDefinition, Service, TaskDefinition, literal_str
 from ecslint.tree import Node, as_bool, as_int, as_str
 from ecslint.units import parse_cpu, parse_memory
+from ecslint.wording import and_list
 
 NAME = re.compile(r"^[a-zA-Z0-9_-]{1,255}$")
 
@@ -29,11 +30,6 @@ def _essential(container: ContainerDefinition) -> bool | None:
     if node is None or node.value is None:
         return True
     return as_bool(node)
-
-
-def _and(words: list[str]) -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
-    return " and ".join(filter(None, [", ".join(words[:-1]), words[-1]]))
 
 
 def _maps(node: Node | None) -> list[Node]:
@@ -325,7 +321,7 @@ def awslogs_options(container: ContainerDefinition, ctx) -> Iterator[Violation]:
     missing = [key for key in required if _blank(options.get(key) if options is not None else None)]
     if missing:
         where = config.key_node("options") or container.key("logConfiguration")
-        names = _and(missing)
+        names = and_list(missing)
         yield Violation(where, f"logConfiguration of {container.label} uses the awslogs driver without {names} "
                                "in its options; AWS requires awslogs-group and awslogs-region (and, on Fargate, "
                                f"awslogs-stream-prefix). Add {names} to logConfiguration.options.")

@@ -1,12 +1,36 @@
 """The model of the ECS world that rules run on: every input format is adapted into it."""
 
-from ecslint.model.aws import (AccessPoint, AutoScalingGroup, FileSystem, InstanceProfile, Instance,
-                               LaunchConfiguration, LaunchTemplate, Listener, ListenerRule, LoadBalancer,
-                               MountTarget, Policy, Role, SecurityGroup, SecurityGroupRule, TargetGroup)
+from ecslint.model.aws import (
+                               AccessPoint,
+                               AutoScalingGroup,
+                               FileSystem,
+                               Instance,
+                               InstanceProfile,
+                               LaunchConfiguration,
+                               LaunchTemplate,
+                               Listener,
+                               ListenerRule,
+                               LoadBalancer,
+                               MountTarget,
+                               Policy,
+                               Role,
+                               SecurityGroup,
+                               SecurityGroupRule,
+                               TargetGroup,
+)
 from ecslint.model.base import API_NAMING, ByName, ModelObject, Naming, Resource, Scenario, Source
-from ecslint.model.ecs import (FARGATE, READ_ONLY_TASK_FIELDS, CapacityProvider, Cluster,
-                               ClusterCapacityProviderAssociations, ContainerDefinition, Service, TaskDefinition,
-                               TaskSet, Volume)
+from ecslint.model.ecs import (
+                               FARGATE,
+                               READ_ONLY_TASK_FIELDS,
+                               CapacityProvider,
+                               Cluster,
+                               ClusterCapacityProviderAssociations,
+                               ContainerDefinition,
+                               Service,
+                               TaskDefinition,
+                               TaskSet,
+                               Volume,
+)
 from ecslint.model.project import MODEL_KINDS, Project
 from ecslint.model.values import MAX_PATTERN_INPUT, is_intrinsic, is_templated, literal_str, same_value
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Generic, Iterable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Generic, Iterable, TypeVar
 
 from ecslint.model.values import literal_str
 from ecslint.tree import Node, as_int, as_str
+
+if TYPE_CHECKING:
+    from ecslint.findings import Validation
 
 
 class Naming:
@@ -29,20 +32,37 @@ API_NAMING = Naming()
 
 @dataclass(eq=False)
 class Source:
-    """A file the model came from, as the user named it, and how its format names fields."""
+    """A file the model came from, as the user named it; how its format names fields, and how it
+    checks an object's structure (None: against the ECS API's schemas)."""
 
     path: str
     fmt: str
     naming: Naming = API_NAMING
+    validator: Callable[[ModelObject], Validation] | None = None
 
 
 @dataclass(eq=False)
 class Scenario:
-    """One combination of a template's conditions (``{"IsProd": True, "UseEfs": False}``), under
-    which its ``Fn::If`` took the branches the model objects were built from."""
+    """One combination of a template's conditions (``{"IsProd": True, "UseEfs": False}``; None: not
+    decided), under which its ``Fn::If`` took the branches the model objects were built from.
+    ``all`` holds every combination of the template, ``index`` this one's place among them."""
 
-    conditions: dict[str, bool]
-    index: int = 0
+    conditions: dict[str, bool | None]
+    index: int
+    all: list[dict[str, bool | None]]
+
+    def describe(self, indexes: set[int]) -> str | None:
+        """When a finding made in the scenarios ``indexes`` holds: None in all of them, else
+        ``when condition IsProd is true`` (or the conditions that together say it)."""
+        if len(indexes) == len(self.all):
+            return None
+        names = [n for n in self.all[0] if len({self.all[i][n] for i in indexes}) == 1
+                 and self.all[next(iter(indexes))][n] is not None]
+        value = {n: self.all[next(iter(indexes))][n] for n in names}
+        for subset in [[n] for n in names] + [names]:
+            if subset and {i for i, s in enumerate(self.all) if all(s[n] == value[n] for n in subset)} == indexes:
+                return "when " + " and ".join(f"condition {n} is {str(value[n]).lower()}" for n in subset)
+        return "in some combinations of the template's conditions"
 
 
 @dataclass(eq=False)
@@ -52,6 +72,7 @@ class Resource:
     logical_id: str
     type: str
     node: Node  # the resource's own mapping (Type, Properties, Metadata...)
+    properties: Node | None = None  # its Properties, functions resolved, as the template spells them
     cdk_path: str | None = None
     scenario: Scenario | None = None
 

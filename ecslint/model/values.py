@@ -50,3 +50,26 @@ def same_value(first: Node | None, second: Node | None) -> bool:
     if text is not None and (first.tag is not None or is_templated(text)):
         return first.tag == second.tag and text == as_str(second)  # the same placeholder
     return first.is_scalar and first.value == second.value and first.tag == second.tag
+
+
+def placeholder(value: object) -> bool:
+    """A string value that is a template placeholder."""
+    return isinstance(value, str) and is_templated(value)
+
+
+def unknowable(node: Node) -> bool:
+    """A YAML tag, or a CloudFormation function left unresolved: a value the linter cannot know."""
+    return node.tag is not None or is_intrinsic(node)
+
+
+def literal_node(root: Node, path: list[str | int]) -> Node | None:
+    """The node at ``path``; None when it is missing, or when it or a node on the way stands for a
+    value the linter cannot know."""
+    node: Node | None = root
+    for step in path:
+        if unknowable(node):
+            return None
+        node = node.at(step)
+        if node is None:
+            return None
+    return None if unknowable(node) else node

@@ -1,0 +1,78 @@
+"""One CloudFormation template: its parameters, mappings and conditions, and the model objects of
+its resources under each scenario of its conditions."""
+
+from __future__ import annotations
+
+from ecslint.adapters.cloudformation.validate import validate
+
+from ecslint.adapters.cloudformation.conditions import Conditions, scenarios
+from ecslint.adapters.cloudformation.intrinsics import Resolver
+from ecslint.adapters.cloudformation.names import CloudFormationNaming, canonical
+from ecslint.adapters.cloudformation.resources import BUILDERS
+from ecslint.model import ModelObject, Resource, Scenario, Source
+from ecslint.read import Document
+from ecslint.tree import Node
+
+CDK_PATH = "aws:cdk:path"
+
+
+def _mapping(node: Node | None) -> dict[str, Node]:
+    return dict(node.value) if node is not None and node.is_map else {}
+
+
+def _cdk_path(resource: Node) -> str | None:
+    """The CDK construct path of a synthesized resource, without CDK's trailing ``/Resource``."""
+    metadata = resource.get("Metadata")
+    path = metadata.get(CDK_PATH) if metadata is not None else None
+    return path.value.removesuffix("/Resource") if path is not None and isinstance(path.value, str) else None
+
+
+class Template:
+    """A parsed template, ready to give its model objects."""
+
+    def __init__(self, root: Node, document: Document, given: dict[str, str]) -> None:
+        self.root = root
+        self.source = Source(document.path, document.fmt, CloudFormationNaming(document.fmt), validate)
+        self.parameters = {name: node for name, node in _mapping(root.get("Parameters")).items() if node.is_map}
+        self.values: dict[str, Node | None] = {}
+        for name, definition in self.parameters.items():
+            if name in given:
+                self.values[name] = Node(given[name], definition.line, definition.col, definition.end_line,
+                                         definition.end_col)
+            else:
+                self.values[name] = definition.get("Default")
+        self.types = {name: str(d.get("Type").value) for name, d in self.parameters.items() if d.get("Type")}
+        self.resources = {name: node for name, node in _mapping(root.get("Resources")).items() if node.is_map}
+        self.conditions = Conditions(root.get("Conditions"), self.parameters, given)
+
+    def modeled(self) -> list[tuple[str, str, Node]]:
+        """The resources ecslint models: (logical id, type, node)."""
+        found = []
+        for name, node in self.resources.items():
+            kind = node.get("Type")
+            if kind is not None and isinstance(kind.value, str) and kind.value in BUILDERS:
+                found.append((name, kind.value, node))
+        return found
+
+    def objects(self) -> list[ModelObject]:
+        """The model objects of the modeled resources, once for each scenario of the conditions they use."""
+        modeled = self.modeled()
+        used = self.conditions.referenced([node for _, _, node in modeled])
+        combinations = scenarios(self.conditions, used)
+        objects: list[ModelObject] = []
+        for index, values in enumerate(combinations):
+            scenario = Scenario(values, index, combinations) if len(combinations) > 1 else None
+            resolver = Resolver(self.values, values.get, self.root.get("Mappings"), set(self.resources), self.types)
+            for name, type_name, node in modeled:
+                condition = node.get("Condition")
+                if condition is not None and values.get(condition.value) is False:
+                    continue  # the resource is not created in this scenario
+                properties = node.get("Properties")
+                resolved = resolver.resolve(properties) if properties is not None else None
+                if not isinstance(resolved, Node):
+                    resolved = Node({}, node.line, node.col, node.line, node.col, {})
+                resource = Resource(name, type_name, node, resolved, _cdk_path(node), scenario)
+                model_node = canonical(type_name, resolved) if resolved.is_map else \
+                    Node({}, resolved.line, resolved.col, resolved.line, resolved.col, {})
+                objects.append(BUILDERS[type_name](model_node, self.source, resource))
+        return objects
