@@ -6,8 +6,10 @@ where the object's canonical data breaks the schema becomes a finding at that ex
 offending value, the key of a member that must not be there (a ``false`` sub-schema), or the
 object that lacks a required member. The message may use ``{value}`` (JSON spelling), ``{key}``
 (the last member name), ``{path}`` (``containerDefinitions[0].cpu``), ``{object}`` (how messages
-name the object), ``{expected}`` (for a type error: the expected JSON types) and ``{error}`` (the
-schema validator's own description of the problem).
+name the object), ``{expected}`` (for a type error: the expected JSON types), ``{error}`` (the
+schema validator's own description of the problem) and ``{term[networkMode]}`` (a member as the
+object's format names it: ``NetworkMode`` in a template). ``{key}`` and ``{path}`` are in the
+format's names too.
 """
 
 from __future__ import annotations
@@ -91,7 +93,23 @@ class SchemaCheck:
             if error.validator == "not" and error.validator_value == {} and path and isinstance(path[-1], str):
                 parent = obj.node.at(*path[:-1])
                 node = (parent.key_node(path[-1]) if parent is not None else None) or node
-            label = getattr(obj, "label", "the object")
             yield Violation(node, self.message.format(
-                value=json_value(error.instance), key=key, path=dotted(path), object=label,
-                expected=_expected(error), error=error.message))
+                value=json_value(error.instance), key=obj.term(key) if key else key, path=_termed(obj, path),
+                object=obj.label, expected=_expected(error), error=error.message, term=_Terms(obj)))
+
+
+class _Terms:
+    """``{term[healthCheck.interval]}`` in a message: the member as the object's format names it."""
+
+    def __init__(self, obj: ModelObject) -> None:
+        self.obj = obj
+
+    def __getitem__(self, path: str) -> str:
+        return self.obj.term(path)
+
+
+def _termed(obj: ModelObject, path: list[str | int]) -> str:
+    """``containerDefinitions[0].cpu`` as the object's format names it (``ContainerDefinitions[0].Cpu``)."""
+    names = [step for step in path if isinstance(step, str)]
+    spelled = iter(obj.term(".".join(names)).split(".")) if names else iter(())
+    return dotted([next(spelled) if isinstance(step, str) else step for step in path])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Callable, Iterator
 
 from ecslint.safe_text import readable
 from ecslint.tree import Node
@@ -62,3 +63,21 @@ class Validation:
 
     problems: list[Problem] = field(default_factory=list)
     undescribed: Counter[str] = field(default_factory=Counter)
+
+
+# Problems of one object that are described; beyond it they are only counted (a hostile file of a
+# million wrong values is counted in seconds, without a million messages in memory).
+MAX_DESCRIBED = 2000
+# Structural problems as a format finds them: (kind, how to describe one, the missing member of a required one).
+Problems = Iterator[tuple[str, Callable[[], Violation], "str | None"]]
+
+
+def collect(problems: Problems) -> Validation:
+    """Problems described up to ``MAX_DESCRIBED``, then counted."""
+    found = Validation()
+    for kind, describe, member in problems:
+        if len(found.problems) < MAX_DESCRIBED:
+            found.problems.append(Problem(kind, describe(), member))
+        else:
+            found.undescribed[kind] += 1
+    return found

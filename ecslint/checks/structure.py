@@ -14,9 +14,9 @@ import functools
 import json
 import weakref
 from functools import partial
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
-from ecslint.findings import Problem, Validation, Violation
+from ecslint.findings import Problems, Validation, Violation, collect
 from ecslint.model import Cluster, ModelObject, Service, TaskDefinition
 from ecslint.model.values import literal_node, placeholder
 from ecslint.resources import data_dir
@@ -81,11 +81,6 @@ def validator(name: str) -> Any:
 
 # Validating -----------------------------------------------------------------------------------
 
-# Problems of one object that are described; beyond it they are only counted (a hostile file of a
-# million wrong values is counted in seconds, without a million messages in memory).
-MAX_DESCRIBED = 2000
-
-
 _RESULTS: weakref.WeakKeyDictionary[ModelObject, Validation] = weakref.WeakKeyDictionary()
 
 
@@ -99,22 +94,7 @@ def validation(obj: ModelObject) -> Validation:
     return found
 
 
-Found = Iterator[tuple[str, Callable[[], Violation], "str | None"]]
-
-
-def collect(problems: Found) -> Validation:
-    """Problems (kind, how to describe it, the missing member of a required one): described up to
-    ``MAX_DESCRIBED``, then counted."""
-    found = Validation()
-    for kind, describe, member in problems:
-        if len(found.problems) < MAX_DESCRIBED:
-            found.problems.append(Problem(kind, describe(), member))
-        else:
-            found.undescribed[kind] += 1
-    return found
-
-
-def _found(obj: ModelObject) -> Found:
+def _found(obj: ModelObject) -> Problems:
     """Each problem's kind, and how to describe it (done only for those that are shown)."""
     name = SCHEMAS.get(type(obj))
     if name is None:

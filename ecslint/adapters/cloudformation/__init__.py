@@ -1,0 +1,54 @@
+"""CloudFormation templates (YAML or JSON, written by hand or synthesized by CDK, SAM or Copilot).
+
+A document is a template when it has ``Resources`` whose types are AWS resource types; it is read
+when some of them are resources ecslint models (ECS, and the IAM, load balancing, EFS and EC2
+resources around them). Templates are recognised here, cheaply; they are read by the submodules,
+imported only for a template.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ecslint.tree import Node
+
+if TYPE_CHECKING:
+    from ecslint.adapters import AdaptOptions
+    from ecslint.model import ModelObject
+    from ecslint.read import Document
+
+MODELED_PREFIXES = ("AWS::ECS::", "AWS::IAM::", "AWS::ElasticLoadBalancing", "AWS::EFS::", "AWS::EC2::",
+                    "AWS::AutoScaling::")
+
+
+def _types(root: Node) -> list[str]:
+    resources = root.get("Resources") if root.is_map else None
+    if resources is None or not resources.is_map:
+        return []
+    types = []
+    for resource in resources.value.values():
+        kind = resource.get("Type") if resource.is_map else None
+        if kind is not None and isinstance(kind.value, str):
+            types.append(kind.value)
+    return types
+
+
+class CloudFormationAdapter:
+    """Templates: their ECS resources and the resources around them, under each scenario of their conditions."""
+
+    name = "cloudformation"
+    ORDER = 10  # before the API shapes: a template is never a task definition
+    markers = MODELED_PREFIXES
+
+    def claims(self, root: Node) -> bool:
+        from ecslint.adapters.cloudformation.resources import MODELED_TYPES
+
+        return any(kind in MODELED_TYPES for kind in _types(root))
+
+    def adapt(self, root: Node, document: Document, options: AdaptOptions) -> list[ModelObject]:
+        from ecslint.adapters.cloudformation.template import Template
+
+        return Template(root, document, options.parameters).objects()
+
+
+ADAPTER = CloudFormationAdapter()
