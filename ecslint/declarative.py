@@ -18,7 +18,8 @@ from typing import Any, Iterator
 
 from ecslint.findings import Violation
 from ecslint.model import ContainerDefinition, ModelObject, TaskDefinition, Volume
-from ecslint.wording import dotted, json_value, type_words
+from ecslint.model.values import literal_node
+from ecslint.wording import json_value, type_words
 
 
 def _task(obj: ModelObject) -> TaskDefinition | None:
@@ -88,13 +89,15 @@ class SchemaCheck:
             return
         for error in self.validator.iter_errors(obj.node.plain()):
             path = list(error.absolute_path)
+            if literal_node(obj.node, path) is None and obj.node.at(*path) is not None:
+                continue  # a value no one can know yet (a template function, a placeholder tag)
             node = obj.node.at(*path) or obj.node
             key = str(path[-1]) if path else ""
             if error.validator == "not" and error.validator_value == {} and path and isinstance(path[-1], str):
                 parent = obj.node.at(*path[:-1])
                 node = (parent.key_node(path[-1]) if parent is not None else None) or node
             yield Violation(node, self.message.format(
-                value=json_value(error.instance), key=obj.term(key) if key else key, path=_termed(obj, path),
+                value=json_value(error.instance), key=obj.term(key) if key else key, path=obj.term_path(path),
                 object=obj.label, expected=_expected(error), error=error.message, term=_Terms(obj)))
 
 
@@ -106,10 +109,3 @@ class _Terms:
 
     def __getitem__(self, path: str) -> str:
         return self.obj.term(path)
-
-
-def _termed(obj: ModelObject, path: list[str | int]) -> str:
-    """``containerDefinitions[0].cpu`` as the object's format names it (``ContainerDefinitions[0].Cpu``)."""
-    names = [step for step in path if isinstance(step, str)]
-    spelled = iter(obj.term(".".join(names)).split(".")) if names else iter(())
-    return dotted([next(spelled) if isinstance(step, str) else step for step in path])

@@ -15,6 +15,6 @@ def describe_output_fields(task: TaskDefinition, ctx) -> Iterator[Violation]:
         return
     first = min((task.node.key_node(f) for f in present), key=lambda n: (n.line, n.col))
     yield Violation(first, f"{task.label} carries read-only fields of describe-task-definition output "
-                           f"({', '.join(present)}). The GitHub Actions deploy action strips them, but "
+                           f"({', '.join(map(task.term, present))}). The GitHub Actions deploy action strips them, but "
                            "`aws ecs register-task-definition --cli-input-json` rejects them as unknown parameters; "
                            "remove them if the file is registered with the CLI.")

@@ -15,14 +15,14 @@ def network_mode(task: TaskDefinition, ctx) -> Iterator[Violation]:
     """FARGATE requires ``networkMode: awsvpc``."""
     if not task.is_fargate:
         return
-    node = task.get("networkMode")
+    node, name = task.get("networkMode"), task.term("networkMode")
     if node is None or node.value is None:
         yield Violation(task.key("requiresCompatibilities"),
-                        f"{task.label} requires FARGATE but sets no networkMode (the default is bridge); "
+                        f"{task.label} requires FARGATE but sets no {name} (the default is bridge); "
                         "AWS rejects it with \"Fargate only supports network mode 'awsvpc'.\" "
-                        "Add \"networkMode\": \"awsvpc\".")
+                        f"Add {task.setting('networkMode', 'awsvpc')}.")
     elif isinstance(node.value, str) and node.value.lower() != "awsvpc":  # "AWSVPC" is ECS115's
-        yield Violation(node, f"networkMode is '{node.value}' but {task.label} requires FARGATE; "
+        yield Violation(node, f"{name} is '{node.value}' but {task.label} requires FARGATE; "
                               "AWS rejects it with \"Fargate only supports network mode 'awsvpc'.\" "
                               "Use \"awsvpc\".")
 
@@ -76,10 +76,11 @@ def _one_of(values: Sequence[int], unit: str) -> str:
 
 
 def _missing(task: TaskDefinition, field: str) -> Violation:
+    names = {size: task.term(size) for size in ("cpu", "memory")}
     return Violation(task.key("requiresCompatibilities"),
-                     f"{task.label} requires FARGATE but sets no task-level {field}; AWS rejects it with "
-                     f"\"Fargate requires that '{field}' be defined at the task level.\" Add \"{field}\" "
-                     "with a valid Fargate cpu/memory combination.")
+                     f"{task.label} requires FARGATE but sets no task-level {names[field]}; AWS rejects it with "
+                     f"\"Fargate requires that '{field}' be defined at the task level.\" Add \"{names[field]}\" "
+                     f"with a valid Fargate {names['cpu']}/{names['memory']} combination.")
 
 
 def cpu_memory(task: TaskDefinition, ctx) -> Iterator[Violation]:
@@ -96,14 +97,15 @@ def cpu_memory(task: TaskDefinition, ctx) -> Iterator[Violation]:
     cpu, cpus = parse_cpu(cpu_node.value), WINDOWS_CPU if task.is_windows else tuple(FARGATE_MEMORY)
     if cpu not in cpus:
         offer = "Fargate offers for Windows" if task.is_windows else "Fargate offers"
-        yield Violation(cpu_node, f"cpu {_shown(cpu_node)} of {task.label} is not a CPU size {offer}; AWS rejects "
-                                  f"it with \"Invalid 'cpu' setting for task.\" Use "
+        yield Violation(cpu_node, f"{task.term('cpu')} {_shown(cpu_node)} of {task.label} is not a CPU size "
+                                  f"{offer}; AWS rejects it with \"Invalid 'cpu' setting for task.\" Use "
                                   f"{_one_of(cpus, 'CPU units')} (1024 units = 1 vCPU).")
     elif memory_node is not None and parse_memory(memory_node.value) not in FARGATE_MEMORY[cpu]:
-        yield Violation(memory_node, f"memory {_shown(memory_node)} of {task.label} does not fit its cpu "
-                                     f"{_shown(cpu_node)} on Fargate; AWS rejects it with \"No Fargate configuration "
-                                     f"exists for given values.\" With {cpu} CPU units, set memory to "
-                                     f"{_one_of(FARGATE_MEMORY[cpu], 'MiB')}.")
+        memory = task.term("memory")
+        yield Violation(memory_node, f"{memory} {_shown(memory_node)} of {task.label} does not fit its "
+                                     f"{task.term('cpu')} {_shown(cpu_node)} on Fargate; AWS rejects it with \"No "
+                                     f"Fargate configuration exists for given values.\" With {cpu} CPU units, set "
+                                     f"{memory} to {_one_of(FARGATE_MEMORY[cpu], 'MiB')}.")
 
 
 # --- ECS204: host and Docker volumes --------------------------------------------------------
@@ -112,19 +114,19 @@ def host_volume(volume: Volume, ctx) -> Iterator[Violation]:
     """Fargate has no host paths and no Docker volume drivers; ``host: {}`` bind mounts are fine."""
     if not _on_fargate(volume):
         return
-    label = volume.label
+    label, host_path = volume.label, volume.term("host.sourcePath")
     source_path = volume.at("host", "sourcePath")
     if as_str(source_path):
         yield Violation(source_path, f"{label} in {volume.task.label} mounts the host path {_shown(source_path)}, "
                                      "which Fargate does not support; AWS rejects the task definition. Remove "
-                                     "host.sourcePath to get a bind mount on the task's own storage, or use an "
-                                     "EFS volume to share data.")
+                                     f"{host_path} to get a bind mount on the task's own storage, or use an EFS "
+                                     "volume to share data.")
     docker = volume.get("dockerVolumeConfiguration")
     if docker is not None and docker.value is not None:
         yield Violation(volume.key("dockerVolumeConfiguration"),
-                        f"{label} in {volume.task.label} sets dockerVolumeConfiguration, which Fargate does not "
-                        "support; AWS rejects the task definition. Use a bind mount (a volume with no host "
-                        "sourcePath) or an EFS volume.")
+                        f"{label} in {volume.task.label} sets {volume.term('dockerVolumeConfiguration')}, which "
+                        "Fargate does not support; AWS rejects the task definition. Use a bind mount (a volume with "
+                        f"no {host_path.replace('.', ' ')}) or an EFS volume.")
 
 
 # --- ECS205: added kernel capabilities ------------------------------------------------------
@@ -142,7 +144,7 @@ def capabilities(container: ContainerDefinition, ctx) -> Iterator[Violation]:
         if name and name not in ALLOWED_CAPABILITIES:
             yield Violation(item, f"{container.label} adds the kernel capability '{name}', but Fargate allows "
                                   "adding SYS_PTRACE only; AWS rejects the task definition. Remove it from "
-                                  "linuxParameters.capabilities.add, or run the task on EC2.")
+                                  f"{container.term('linuxParameters.capabilities.add')}, or run the task on EC2.")
 
 
 # --- ECS208: other parameters Fargate does not support --------------------------------------
@@ -150,7 +152,8 @@ def capabilities(container: ContainerDefinition, ctx) -> Iterator[Violation]:
 _NO_SWAP = "Fargate tasks have no swap; remove it."
 _VPC_DNS = "Fargate tasks use the VPC's DNS resolver; set DNS options on the VPC (DHCP options set) instead."
 
-# Container parameters Fargate rejects (by path in the container definition), with what to do instead.
+# Container parameters Fargate rejects (by path in the container definition), with what to do instead
+# ({host_path}: a volume's ``host sourcePath``, as the input's format names it).
 UNSUPPORTED_CONTAINER_PARAMETERS: dict[tuple[str, ...], str] = {
     ("links",): "Containers of one Fargate task reach each other on localhost; remove it.",
     ("extraHosts",): "Remove it and resolve those names through DNS.",
@@ -159,7 +162,7 @@ UNSUPPORTED_CONTAINER_PARAMETERS: dict[tuple[str, ...], str] = {
     ("dockerSecurityOptions",): "Remove it.",
     ("disableNetworking",): "Remove it.",
     ("linuxParameters", "devices"): "Fargate cannot pass host devices to a container; remove it.",
-    ("linuxParameters", "tmpfs"): "For scratch space, mount a volume with no host sourcePath (task storage) instead.",
+    ("linuxParameters", "tmpfs"): "For scratch space, mount a volume with no {host_path} (task storage) instead.",
     ("linuxParameters", "sharedMemorySize"): "Remove it.",
     ("linuxParameters", "maxSwap"): _NO_SWAP,
     ("linuxParameters", "swappiness"): _NO_SWAP,
@@ -177,31 +180,34 @@ def _is_set(node: Node | None) -> bool:
 
 def _task_modes(task: TaskDefinition) -> Iterator[Violation]:
     if _is_set(task.get("ipcMode")):
-        yield Violation(task.key("ipcMode"), f"{task.label} sets ipcMode, but AWS rejects it with \"Tasks using the "
-                                             "Fargate launch type do not support ipcMode.\" Remove ipcMode.")
+        ipc_mode = task.term("ipcMode")
+        yield Violation(task.key("ipcMode"), f"{task.label} sets {ipc_mode}, but AWS rejects it with \"Tasks using "
+                                             f"the Fargate launch type do not support ipcMode.\" Remove {ipc_mode}.")
     pid_mode = task.str("pidMode")
     if pid_mode and pid_mode != "task":
-        yield Violation(task.key("pidMode"), f"{task.label} sets pidMode '{pid_mode}', but AWS rejects it with "
+        name = task.term("pidMode")
+        yield Violation(task.key("pidMode"), f"{task.label} sets {name} '{pid_mode}', but AWS rejects it with "
                                              f"\"Tasks using the Fargate launch type do not support pidMode "
                                              f"'{pid_mode}'. The supported value for pidMode is 'task'.\" Use "
-                                             "\"task\" or remove pidMode.")
+                                             f"\"task\" or remove {name}.")
 
 
-def _container_parameters(container: ContainerDefinition) -> Iterator[Violation]:
+def _container_parameters(container: ContainerDefinition, host_path: str) -> Iterator[Violation]:
     for path, advice in UNSUPPORTED_CONTAINER_PARAMETERS.items():
         parent = container.at(*path[:-1])
         if parent is not None and _is_set(parent.get(path[-1])):
             yield Violation(parent.key_node(path[-1]) or parent,
-                            f"{container.label} sets {'.'.join(path)}, which Fargate does not support; AWS rejects "
-                            f"the task definition. {advice}")
+                            f"{container.label} sets {container.term('.'.join(path))}, which Fargate does not "
+                            f"support; AWS rejects the task definition. {advice.format(host_path=host_path)}")
 
 
 def _gpus(container: ContainerDefinition) -> Iterator[Violation]:
     for item in _elements(container.get("resourceRequirements")):
         kind = item.get("type")
         if as_str(kind) == "GPU":
-            yield Violation(kind, f"{container.label} requests a GPU in resourceRequirements, which Fargate does not "
-                                  "support; AWS rejects the task definition. Run GPU workloads on EC2 GPU instances.")
+            yield Violation(kind, f"{container.label} requests a GPU in {container.term('resourceRequirements')}, "
+                                  "which Fargate does not support; AWS rejects the task definition. Run GPU workloads "
+                                  "on EC2 GPU instances.")
 
 
 def unsupported_parameters(task: TaskDefinition, ctx) -> Iterator[Violation]:
@@ -209,6 +215,7 @@ def unsupported_parameters(task: TaskDefinition, ctx) -> Iterator[Violation]:
     if not task.is_fargate:
         return
     yield from _task_modes(task)
+    host_path = task.term("host.sourcePath", within="volumes").replace(".", " ")
     for container in task.containers:
-        yield from _container_parameters(container)
+        yield from _container_parameters(container, host_path)
         yield from _gpus(container)

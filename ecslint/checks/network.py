@@ -23,7 +23,8 @@ def _network_mode(container: ContainerDefinition) -> str | None:
 def _port_label(container: ContainerDefinition, mapping: Node) -> str:
     """How messages name a port mapping: by its containerPort when it has one."""
     port = as_int(mapping.get("containerPort"))
-    where = f"the port mapping for containerPort {port}" if port is not None else "a port mapping"
+    where = (f"the port mapping for {container.term('containerPort', within='portMappings')} {port}"
+             if port is not None else "a port mapping")
     return f"{where} of {container.label}"
 
 
@@ -43,8 +44,11 @@ def host_port_mismatch(container: ContainerDefinition, ctx) -> Iterator[Violatio
             continue
         why = (f'AWS rejects it with "{AWSVPC_PORT_ERROR}"' if mode == "awsvpc"
                else "AWS rejects it, because in host mode the container listens directly on the host's port.")
-        yield Violation(host_node, f"hostPort {host} of {container.label} differs from its containerPort {port}, "
-                                   f"but networkMode is {mode}; {why} Remove hostPort or set it to {port}.")
+        host_port = container.term("hostPort", within="portMappings")
+        yield Violation(host_node, f"{host_port} {host} of {container.label} differs from its "
+                                   f"{container.term('containerPort', within='portMappings')} {port}, but "
+                                   f"{container.task.term('networkMode')} is {mode}; {why} Remove {host_port} or set "
+                                   f"it to {port}.")
 
 
 def invalid_port_protocol(container: ContainerDefinition, ctx) -> Iterator[Violation]:
@@ -54,19 +58,22 @@ def invalid_port_protocol(container: ContainerDefinition, ctx) -> Iterator[Viola
         value = as_str(node)
         if not value or value in TRANSPORT_PROTOCOLS:
             continue
-        yield Violation(node, f'protocol "{value}" in {_port_label(container, mapping)} is not "tcp" or "udp"; '
-                              f"ECS silently treats any other value as tcp. {_protocol_fix(value)}")
+        protocol = container.term("protocol", within="portMappings")
+        yield Violation(node, f'{protocol} "{value}" in {_port_label(container, mapping)} is not "tcp" or "udp"; '
+                              "ECS silently treats any other value as tcp. "
+                              f"{_protocol_fix(container, value, protocol)}")
 
 
-def _protocol_fix(value: str) -> str:
-    """What to write instead of a wrong ``protocol`` value."""
+def _protocol_fix(container: ContainerDefinition, value: str, protocol: str) -> str:
+    """What to write instead of a wrong ``protocol`` value (``protocol``: how the container's format names it)."""
     lower = value.lower()
     if lower == "udp":
         return 'This port is mapped as TCP, not UDP: write "udp" in lowercase.'
     if lower == "tcp":
         return 'Write "tcp" in lowercase.'
     if lower in APP_PROTOCOLS:
-        return f'Set protocol to "tcp" and put "{lower}" in appProtocol (used by Service Connect).'
+        return (f'Set {protocol} to "tcp" and put "{lower}" in {container.term("appProtocol", within="portMappings")} '
+                "(used by Service Connect).")
     return 'Use "tcp" or "udp".'
 
 
@@ -74,7 +81,8 @@ def hostname_with_awsvpc(container: ContainerDefinition, ctx) -> Iterator[Violat
     """A container ``hostname`` is not supported with awsvpc networking."""
     if _network_mode(container) != "awsvpc" or not as_str(container.get("hostname")):
         return
+    hostname = container.term("hostname")
     yield Violation(container.key("hostname"),
-                    f"{container.label} sets hostname, but networkMode is awsvpc; AWS rejects it with "
-                    f'"{AWSVPC_HOSTNAME_ERROR}" Remove hostname: the task\'s hostname comes from its elastic network '
-                    "interface.")
+                    f"{container.label} sets {hostname}, but {container.task.term('networkMode')} is awsvpc; AWS "
+                    f'rejects it with "{AWSVPC_HOSTNAME_ERROR}" Remove {hostname}: the task\'s hostname comes from '
+                    "its elastic network interface.")

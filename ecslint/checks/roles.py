@@ -6,7 +6,7 @@ import re
 from typing import Iterator
 
 from ecslint.findings import Violation
-from ecslint.model import ContainerDefinition, TaskDefinition, literal_str
+from ecslint.model import MAX_PATTERN_INPUT, ContainerDefinition, TaskDefinition, is_templated, literal_str, same_value
 from ecslint.tree import Node, as_str
 
 ROLE_FIELDS = ("taskRoleArn", "executionRoleArn")
@@ -18,30 +18,54 @@ def _arn(text: str) -> re.Match[str] | None:
     return _ARN.match(text)
 
 
+# A part a template fills in (``${AWS::AccountId}``); linear: each match ends at the first '}'.
+_FILLED_IN = re.compile(r"\$\{[^}]*\}")
+_PARTITION, _ACCOUNT = "aws", "<account>"
+
+
+def _role_text(node: Node | None) -> str | None:
+    """A role reference whose kind is written out: a literal, or an ARN whose partition, region or
+    account a template fills in (``arn:${AWS::Partition}:iam::${AWS::AccountId}:instance-profile/ecs``),
+    with those parts as ``aws``/``<region>``/``<account>`` stand-ins. None when its kind is unknown."""
+    text = literal_str(node)
+    if text is not None:
+        return text
+    text = as_str(node)
+    if not text or node.tag is not None or len(text) > MAX_PATTERN_INPUT or not text.startswith("arn:"):
+        return None
+    parts = _FILLED_IN.sub("\0", text).split(":", 5)  # filled-in parts may hold colons (${AWS::Region})
+    if len(parts) < 6 or "\0" in parts[2] or "\0" in parts[5].split("/", 1)[0]:
+        return None  # the service or the resource type is filled in: not known
+    stand_ins = ["arn", _PARTITION, parts[2], "<region>", _ACCOUNT, "*"]
+    known = ":".join(part if "\0" not in part else part.replace("\0", stand_ins[i]) for i, part in enumerate(parts))
+    return None if is_templated(_FILLED_IN.sub("", text)) else known
+
+
 # --- ECS301: a role ARN that is not a role ------------------------------------------------------
 
 def _not_a_role(field: str, text: str, task: TaskDefinition) -> str | None:
     """Why ``text`` is not usable as ``field``; None when it is (or may be) a role."""
     which = "task role" if field == "taskRoleArn" else "task execution role"
+    name = task.term(field)
     if text.strip().lower() in ("null", "none", "undefined"):
-        return (f"{field} of {task.label} is the text '{text}', not a role: ECS tries to assume a role named "
-                f"'{text}' and the task fails with \"ECS was unable to assume the role ...\". Remove {field} "
+        return (f"{name} of {task.label} is the text '{text}', not a role: ECS tries to assume a role named "
+                f"'{text}' and the task fails with \"ECS was unable to assume the role ...\". Remove {name} "
                 "or give the ARN of an IAM role.")
     match = _arn(text)
     if match is None:
         return None  # a role name: accepted
     resource = match["resource"]
     if match["service"] == "iam" and resource.startswith("instance-profile/"):
-        return (f"{field} of {task.label} is an EC2 instance profile, not an IAM role: AWS rejects it with "
+        return (f"{name} of {task.label} is an EC2 instance profile, not an IAM role: AWS rejects it with "
                 "\"Role is not valid\". An instance profile wraps the container instance role that the EC2 hosts "
                 "use (it trusts ec2.amazonaws.com); the " + which + " is an IAM role that trusts "
-                f"ecs-tasks.amazonaws.com. Use arn:{match['partition']}:iam::{match['account'] or '<account>'}:"
+                f"ecs-tasks.amazonaws.com. Use arn:{match['partition']}:iam::{match['account'] or _ACCOUNT}:"
                 "role/<name>.")
     if match["service"] == "iam" and resource.startswith("role/"):
         return None
     kind = (f"an IAM {resource.split('/', 1)[0]}" if match["service"] == "iam"
             else f"an ARN of another service ({match['service'] or 'none'})")
-    return (f"{field} of {task.label} is {kind}, not an IAM role; AWS rejects it with \"Role is not valid\". "
+    return (f"{name} of {task.label} is {kind}, not an IAM role; AWS rejects it with \"Role is not valid\". "
             f"Use the ARN of the {which} (arn:{match['partition']}:iam::<account>:role/<name>).")
 
 
@@ -49,7 +73,7 @@ def role_arn_not_a_role(task: TaskDefinition, ctx) -> Iterator[Violation]:
     """``taskRoleArn`` and ``executionRoleArn`` must name IAM roles (not instance profiles, users, ...)."""
     for field in ROLE_FIELDS:
         node = task.get(field)
-        text = literal_str(node)
+        text = _role_text(node)
         reason = _not_a_role(field, text, task) if text else None
         if reason:
             yield Violation(node, reason)
@@ -66,7 +90,8 @@ def _needs(container: ContainerDefinition, fargate: bool) -> Iterator[tuple[Node
             yield container.key(field), f"ECS reads its {what} with the execution role."
     log = container.get("logConfiguration")
     if log is not None and log.get("secretOptions") is not None and log.get("secretOptions").elements():
-        yield log.key_node("secretOptions"), "ECS reads the log driver's secretOptions with the execution role."
+        options = container.term("secretOptions", within="logConfiguration")
+        yield log.key_node("secretOptions"), f"ECS reads the log driver's {options} with the execution role."
     if not fargate:
         return
     driver = log.get("logDriver") if log is not None else None
@@ -84,10 +109,11 @@ def execution_role_missing(task: TaskDefinition, ctx) -> Iterator[Violation]:
     role = task.get("executionRoleArn")
     if role is not None and (role.value not in (None, "")):
         return
+    name = task.term("executionRoleArn")
     for container in task.containers:
         for node, why in _needs(container, task.is_fargate):
             yield Violation(node, f"{container.label} needs a task execution role, but {task.label} has no "
-                                  f"executionRoleArn. {why} Add an executionRoleArn: an IAM role trusting "
+                                  f"{name}. {why} Add an {name}: an IAM role trusting "
                                   "ecs-tasks.amazonaws.com with the AmazonECSTaskExecutionRolePolicy managed policy "
                                   "(and read access to the secrets it uses).")
 
@@ -96,8 +122,8 @@ def execution_role_missing(task: TaskDefinition, ctx) -> Iterator[Violation]:
 
 def same_task_and_execution_role(task: TaskDefinition, ctx) -> Iterator[Violation]:
     """The task role and the execution role should be different roles (least privilege)."""
-    task_role, execution_role = literal_str(task.get("taskRoleArn")), literal_str(task.get("executionRoleArn"))
-    if task_role and task_role == execution_role:
+    task_role, execution_role = task.get("taskRoleArn"), task.get("executionRoleArn")
+    if task_role is not None and task_role.value not in (None, "") and same_value(task_role, execution_role):
         yield Violation(task.get("executionRoleArn"),
                         f"{task.label} uses the same role as task role and execution role, so the application "
                         "holds the agent's rights (pull images, read every secret of the task, write logs) and "
@@ -147,6 +173,6 @@ def invalid_secret_reference(container: ContainerDefinition, ctx) -> Iterator[Vi
         allowed = ("a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>) or an "
                    "SSM parameter ARN or name" if allow_ssm
                    else "a Secrets Manager secret ARN or name")
-        yield Violation(node, f"{where} of {container.label} points at {problem}; ECS can only read {allowed}, "
-                              "so the task fails to start with a ResourceInitializationError. Point it at "
-                              "the secret that holds the value.")
+        yield Violation(node, f"{container.term(where)} of {container.label} points at {problem}; ECS can only "
+                              f"read {allowed}, so the task fails to start with a ResourceInitializationError. Point "
+                              "it at the secret that holds the value.")

@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ecslint.checks.storage import encryption_requirement, transit_encryption, unencrypted, volume_label
+from ecslint.checks.storage import (
+    encryption_requirement,
+    encryption_setting,
+    transit_encryption,
+    unencrypted,
+    volume_label,
+)
 from ecslint.findings import Violation
 from ecslint.model import ContainerDefinition, Volume
 from ecslint.tree import Node, as_str, is_true
@@ -14,14 +20,14 @@ from ecslint.tree import Node, as_str, is_true
 def efs_transit_encryption_disabled(volume: Volume, ctx) -> Iterator[Violation]:
     """Every EFS volume should encrypt NFS traffic; volumes that ECS502 already reports are skipped."""
     efs = volume.efs
-    if efs is None or encryption_requirement(efs) is not None:
+    if efs is None or encryption_requirement(volume, efs) is not None:
         return
     found = unencrypted(volume, *transit_encryption(efs))
     if found is None:
         return
     yield Violation(found[0],
                     f"EFS {volume_label(volume)} {found[1]}, so its data crosses the network "
-                    'unencrypted. Set "transitEncryption": "ENABLED" (AWS Security Hub ECS.18).')
+                    f"unencrypted. Set {encryption_setting(volume)} (AWS Security Hub ECS.18).")
 
 
 # Words (and phrases of words) that name a credential, when they end the name or are followed
@@ -93,8 +99,8 @@ def secrets_in_environment(container: ContainerDefinition, ctx) -> Iterator[Viol
             yield Violation(value,
                             f"environment variable {name} of {container.label} looks like a credential and is set in "
                             "plain text, which anyone allowed to describe the task definition can read. Move it to "
-                            "secrets, with valueFrom naming a Secrets Manager secret or an SSM Parameter Store "
-                            "SecureString.")
+                            f"{container.term('secrets')}, with {container.term('valueFrom', within='secrets')} naming a "
+                            "Secrets Manager secret or an SSM Parameter Store SecureString.")
 
 
 def privileged_container(container: ContainerDefinition, ctx) -> Iterator[Violation]:
@@ -104,5 +110,6 @@ def privileged_container(container: ContainerDefinition, ctx) -> Iterator[Violat
     node = container.get("privileged")
     if is_true(node):
         yield Violation(node, f"{container.label} runs privileged, with root access to every device of the container "
-                              "instance, so a compromised container can take over the host. Remove privileged and add "
-                              "only the linuxParameters.capabilities it needs (AWS Security Hub ECS.4).")
+                              "instance, so a compromised container can take over the host. Remove "
+                              f"{container.term('privileged')} and add only the "
+                              f"{container.term('linuxParameters.capabilities')} it needs (AWS Security Hub ECS.4).")

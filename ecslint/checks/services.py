@@ -83,8 +83,8 @@ def _network_mode_phrase(task: TaskDefinition) -> str:
     if node is not None and node.value is not None:
         return f"the {node.value} network mode"
     if task.is_windows:
-        return "the default network mode of Windows (NAT), as it sets no networkMode"
-    return "the bridge network mode, the default when networkMode is not set"
+        return f"the default network mode of Windows (NAT), as it sets no {task.term('networkMode')}"
+    return f"the bridge network mode, the default when {task.term('networkMode')} is not set"
 
 
 # --- ECS121 ----------------------------------------------------------------------------------------
@@ -93,7 +93,8 @@ def launch_type_with_strategy(service: Service, ctx) -> Iterator[Violation]:
     """``launchType`` and ``capacityProviderStrategy`` exclude each other."""
     if _has_launch_type(service) and _has_strategy(service):
         yield Violation(service.key("launchType"),
-                        f"{service.label} sets both launchType and capacityProviderStrategy; AWS rejects it with "
+                        f"{service.label} sets both {service.term('launchType')} and "
+                        f"{service.term('capacityProviderStrategy')}; AWS rejects it with "
                         "\"Specify either Launch Type or Capacity Provider Strategy, but not both.\" Keep one: "
                         "the strategy to use capacity providers (FARGATE_SPOT, an Auto Scaling group), or the "
                         "launch type alone.")
@@ -117,11 +118,12 @@ def _runs_on(service: Service) -> tuple[str, Node] | None:
     return None
 
 
-def _unsupported_by(task: TaskDefinition, launch: str) -> str | None:
+def _unsupported_by(task: TaskDefinition, launch: str, required_name: str) -> str | None:
     """Why the task definition does not support ``launch``, or None when it does or it is unknown.
 
     The compatibilities AWS computed (describe output) decide; otherwise requiresCompatibilities
     does, for FARGATE and EXTERNAL only: a definition validated for FARGATE is EC2-compatible too.
+    ``required_name``: how the task's format names requiresCompatibilities.
     """
     computed = _launch_types(task.get("compatibilities"))
     if computed is not None:
@@ -129,7 +131,7 @@ def _unsupported_by(task: TaskDefinition, launch: str) -> str | None:
     required = _launch_types(task.get("requiresCompatibilities"))
     if required is None or launch not in IMPLIED_BY_REQUIRED or required & IMPLIED_BY_REQUIRED[launch]:
         return None
-    return f"requires {', '.join(sorted(required))} only (requiresCompatibilities)"
+    return f"requires {', '.join(sorted(required))} only ({required_name})"
 
 
 def launch_type_incompatible(service: Service, ctx) -> Iterator[Violation]:
@@ -138,12 +140,13 @@ def launch_type_incompatible(service: Service, ctx) -> Iterator[Violation]:
     if runs_on is None or task is None:
         return
     launch, node = runs_on
-    why = _unsupported_by(task, launch)
+    required = task.term("requiresCompatibilities")
+    why = _unsupported_by(task, launch, required)
     if why:
         yield Violation(node, f"{service.label} runs on {launch}, but its {task.label} {why}; AWS rejects it with "
                               f"\"Task definition does not support launch_type {launch}.\" Add \"{launch}\" to the "
-                              "task definition's requiresCompatibilities (and meet what that launch type needs), or "
-                              "change the launch type.")
+                              f"task definition's {required} (and meet what that launch type needs), or change the "
+                              "launch type.")
 
 
 # --- ECS123 ----------------------------------------------------------------------------------------
@@ -167,19 +170,22 @@ def _daemon_conflicts(service: Service) -> Iterator[tuple[Node, str, str]]:
         yield controller, f"the {controller.value} deployment controller does not support it", \
             "Use the ECS deployment controller (the default)."
     if _present(service.get("placementStrategy")):
-        yield service.key("placementStrategy"), "it sets a placementStrategy; " + _rejects(
+        why = f"it sets a {service.term('placementStrategy')}; " + _rejects(
             "The daemon scheduling strategy does not support placement strategies. Remove the placement strategy "
-            "and try again"), "Remove it (placementConstraints are allowed), or use the REPLICA strategy."
+            "and try again")
+        yield service.key("placementStrategy"), why, \
+            f"Remove it ({service.term('placementConstraints')} are allowed), or use the REPLICA strategy."
     count = service.get("desiredCount")
     if count is not None and count.value is not None and not _is_described(service):
-        yield service.key("desiredCount"), "it sets a desiredCount; " + _rejects(
+        yield service.key("desiredCount"), f"it sets a {service.term('desiredCount')}; " + _rejects(
             "The daemon scheduling strategy does not support a desired count for services. Remove the desired count "
             "value and try again"), "Remove it: ECS runs one task on each container instance."
     maximum = service.at("deploymentConfiguration", "maximumPercent")
     if (_number(maximum) or 0) > 100:
-        yield maximum, "its maximumPercent is above 100; " + _rejects(
+        why = f"its {service.term('maximumPercent', within='deploymentConfiguration')} is above 100; " + _rejects(
             "The daemon scheduling strategy does not support values above 100 for maximumPercent on a deployment "
-            "configuration. Change the maximumPercent value to 100, and try again"), "Set it to 100."
+            "configuration. Change the maximumPercent value to 100, and try again")
+        yield maximum, why, "Set it to 100."
     yield from _daemon_capacity_providers(service)
 
 
@@ -187,14 +193,14 @@ def _daemon_capacity_providers(service: Service) -> Iterator[tuple[Node, str, st
     """A capacity provider strategy of its own (not Fargate: reported above), or the cluster's default."""
     own = _has_strategy(service)
     if own and not _on_fargate(service):
-        yield service.key("capacityProviderStrategy"), "it sets a capacityProviderStrategy; " + DAEMON_STRATEGY, \
-            'Remove it and set "launchType": "EC2".'
+        why = f"it sets a {service.term('capacityProviderStrategy')}; {DAEMON_STRATEGY}"
+        yield service.key("capacityProviderStrategy"), why, f"Remove it and set {service.setting('launchType', EC2)}."
     cluster = service.cluster
     if (not own and not _has_launch_type(service) and cluster is not None
             and _present(cluster.get("defaultCapacityProviderStrategy"))):
-        yield service.key("schedulingStrategy"), (f"it sets no launchType, so it would use the default capacity "
-                                                  f"provider strategy of {cluster.label}; {DAEMON_STRATEGY}"), \
-            'Set "launchType": "EC2" on the service.'
+        why = (f"it sets no {service.term('launchType')}, so it would use the default capacity provider strategy "
+               f"of {cluster.label}; {DAEMON_STRATEGY}")
+        yield service.key("schedulingStrategy"), why, f"Set {service.setting('launchType', EC2)} on the service."
 
 
 def daemon_conflicts(service: Service, ctx) -> Iterator[Violation]:
@@ -243,17 +249,20 @@ def _stall_message(service: Service, minimum: int, maximum: int, desired: int | 
     stuck = ("ECS can neither start a new task before stopping an old one nor stop one first, so a rolling "
              "deployment stalls with the service event \"unable to stop or start tasks during a deployment because "
              "of the service deployment configuration\"")
+    config = service.term("deploymentConfiguration")
+    minimum_name = service.term("minimumHealthyPercent", within="deploymentConfiguration")
+    maximum_name = service.term("maximumPercent", within="deploymentConfiguration")
     if desired is None:
-        return (f"deploymentConfiguration of {service.label} keeps at least {minimum}% and allows at most {maximum}% "
-                f"of the desired count during a deployment: {stuck}. Raise maximumPercent above 100 (the default "
-                "is 200), or lower minimumHealthyPercent below 100.")
+        return (f"{config} of {service.label} keeps at least {minimum}% and allows at most {maximum}% "
+                f"of the desired count during a deployment: {stuck}. Raise {maximum_name} above 100 (the default "
+                f"is 200), or lower {minimum_name} below 100.")
     raise_to = -(-100 * (desired + 1) // desired)
     lower_to = 100 * (desired - 1) // desired
-    lower = f"lower minimumHealthyPercent to {lower_to} or less" if lower_to else "set minimumHealthyPercent to 0"
+    lower = f"lower {minimum_name} to {lower_to} or less" if lower_to else f"set {minimum_name} to 0"
     fewest, most = _task_bounds(desired, minimum, maximum)
-    return (f"with a desiredCount of {desired}, the deploymentConfiguration of {service.label} keeps at least "
-            f"{_tasks(fewest)} running (minimumHealthyPercent {minimum}, rounded up) and allows at most "
-            f"{_tasks(most)} (maximumPercent {maximum}, rounded down): {stuck}. Raise maximumPercent to {raise_to} "
+    return (f"with a {service.term('desiredCount')} of {desired}, the {config} of {service.label} keeps at least "
+            f"{_tasks(fewest)} running ({minimum_name} {minimum}, rounded up) and allows at most "
+            f"{_tasks(most)} ({maximum_name} {maximum}, rounded down): {stuck}. Raise {maximum_name} to {raise_to} "
             f"or more, or {lower}.")
 
 
@@ -266,13 +275,14 @@ def deployment_percentages(service: Service, ctx) -> Iterator[Violation]:
     minimum, maximum = _number(minimum_node), _number(maximum_node)
     replica = _rolling_replica(service)
     if minimum is not None and not 0 <= minimum <= 100:
-        yield Violation(minimum_node, f"deploymentConfiguration.minimumHealthyPercent of {service.label} is {minimum}, "
-                                      "but it is the share of the desired count kept running during a deployment, "
-                                      "from 0 to 100. Use a value in that range (100 keeps every task running).")
+        yield Violation(minimum_node, f"{service.term('deploymentConfiguration.minimumHealthyPercent')} of "
+                                      f"{service.label} is {minimum}, but it is the share of the desired count kept "
+                                      "running during a deployment, from 0 to 100. Use a value in that range (100 "
+                                      "keeps every task running).")
     elif maximum is not None and replica and maximum < 100:
-        yield Violation(maximum_node, f"deploymentConfiguration.maximumPercent of {service.label} is {maximum}, below "
-                                      "100, so the service cannot even run its desired count during a deployment. "
-                                      "Use 100 or more (the default is 200).")
+        yield Violation(maximum_node, f"{service.term('deploymentConfiguration.maximumPercent')} of {service.label} "
+                                      f"is {maximum}, below 100, so the service cannot even run its desired count "
+                                      "during a deployment. Use 100 or more (the default is 200).")
     elif replica and (minimum_node is not None or maximum_node is not None):
         yield from _stalled(service, minimum_node, maximum_node)
 
@@ -301,9 +311,10 @@ def grace_period_unused(service: Service, ctx) -> Iterator[Violation]:
         return
     if task.has_health_check:
         return
-    yield Violation(node, f"{service.label} sets healthCheckGracePeriodSeconds, but it has no load balancer, no VPC "
-                          f"Lattice configuration, and no container of {task.label} has a healthCheck, so the grace "
-                          "period has no effect. Remove it, or add the health check it is meant to wait for.")
+    yield Violation(node, f"{service.label} sets {service.term('healthCheckGracePeriodSeconds')}, but it has no load "
+                          f"balancer, no VPC Lattice configuration, and no container of {task.label} has a "
+                          f"{task.term('healthCheck', within='containerDefinitions')}, so the grace period has no effect. "
+                          "Remove it, or add the health check it is meant to wait for.")
 
 
 # --- ECS210 ----------------------------------------------------------------------------------------
@@ -318,10 +329,10 @@ def fargate_placement(service: Service, ctx) -> Iterator[Violation]:
     for field, what in PLACEMENT.items():
         if _present(service.get(field)):
             yield Violation(service.key(field),
-                            f"{service.label} runs on Fargate but sets {field}; AWS rejects it with \"{what} are not "
-                            "supported with FARGATE launch type.\" Placement chooses among EC2 container instances, "
-                            "and Fargate has none. Remove it: to spread the tasks, give subnets in several "
-                            "Availability Zones in networkConfiguration.")
+                            f"{service.label} runs on Fargate but sets {service.term(field)}; AWS rejects it with "
+                            f"\"{what} are not supported with FARGATE launch type.\" Placement chooses among EC2 "
+                            "container instances, and Fargate has none. Remove it: to spread the tasks, give subnets "
+                            f"in several Availability Zones in {service.term('networkConfiguration')}.")
 
 
 # --- ECS211 ----------------------------------------------------------------------------------------
@@ -336,7 +347,7 @@ def _needs_platform_1_4(task: TaskDefinition) -> str | None:
     if any(volume.efs is not None for volume in task.volumes):
         return "EFS volumes"
     if _present(task.get("ephemeralStorage")):
-        return "ephemeralStorage"
+        return task.term("ephemeralStorage")
     return None
 
 
@@ -357,12 +368,13 @@ def fargate_platform_version(service: Service, ctx) -> Iterator[Violation]:
 
 def _missing_awsvpc(service: Service) -> tuple[Node, str] | None:
     """Where and how the service lacks networkConfiguration.awsvpcConfiguration, if it does."""
-    config = service.get("networkConfiguration")
+    config, name = service.get("networkConfiguration"), service.term("networkConfiguration")
     if config is None or config.value is None:
-        return service.node, "has no networkConfiguration"
+        return service.node, f"has no {name}"
     awsvpc = config.get("awsvpcConfiguration")
     if config.is_map and (awsvpc is None or awsvpc.value is None):
-        return service.key("networkConfiguration"), "has a networkConfiguration without awsvpcConfiguration"
+        awsvpc_name = service.term("awsvpcConfiguration", within="networkConfiguration")
+        return service.key("networkConfiguration"), f"has a {name} without {awsvpc_name}"
     return None  # the subnets themselves are ECS111's, a wrong type ECS112's
 
 
@@ -376,8 +388,8 @@ def network_configuration_missing(service: Service, ctx) -> Iterator[Violation]:
         where, what = missing
         yield Violation(where, f"{service.label} {what}, but its {task.label} uses the awsvpc network mode; AWS "
                                "rejects it with \"Network Configuration must be provided when networkMode 'awsvpc' is "
-                               "specified.\" Add networkConfiguration.awsvpcConfiguration with the subnets (and "
-                               "security groups) of the tasks.")
+                               f"specified.\" Add {service.term('networkConfiguration.awsvpcConfiguration')} with the "
+                               "subnets (and security groups) of the tasks.")
 
 
 def network_configuration_not_allowed(service: Service, ctx) -> Iterator[Violation]:
@@ -386,11 +398,11 @@ def network_configuration_not_allowed(service: Service, ctx) -> Iterator[Violati
     mode = _network_mode(task) if task is not None else None
     if mode is None or mode == "awsvpc" or not _present(service.get("networkConfiguration")):
         return
+    name = service.term("networkConfiguration")
     yield Violation(service.key("networkConfiguration"),
-                    f"{service.label} sets networkConfiguration, but its {task.label} uses "
-                    f"{_network_mode_phrase(task)}; AWS rejects it with \"Network Configuration is not valid for the "
-                    "given networkMode of this task definition.\" Remove networkConfiguration, or switch the task "
-                    "definition to awsvpc.")
+                    f"{service.label} sets {name}, but its {task.label} uses {_network_mode_phrase(task)}; AWS "
+                    "rejects it with \"Network Configuration is not valid for the given networkMode of this task "
+                    f"definition.\" Remove {name}, or switch the task definition to awsvpc.")
 
 
 # --- ECS406, ECS407 ----------------------------------------------------------------------------------
@@ -407,13 +419,15 @@ def classic_load_balancer(service: Service, ctx) -> Iterator[Violation]:
     for balancer in service.load_balancers:
         name = balancer.get("loadBalancerName")
         if literal_str(name):
+            by_name = service.term("loadBalancerName", within="loadBalancers")
             yield Violation(name, f"{service.label} attaches the Classic Load Balancer '{name.value}' "
-                                  f"(loadBalancerName), but {why}; AWS rejects the service: a Classic Load Balancer "
+                                  f"({by_name}), but {why}; AWS rejects the service: a Classic Load Balancer "
                                   "registers EC2 instances, while each awsvpc task has its own network interface and "
                                   "IP address. Put an Application Load Balancer (HTTP/HTTPS) or a Network Load "
                                   "Balancer (TCP/UDP/TLS) in front of the tasks, with a target group of target type "
-                                  "\"ip\", and give its targetGroupArn instead of loadBalancerName (keep containerName "
-                                  "and containerPort).")
+                                  f"\"ip\", and give its {service.term('targetGroupArn', within='loadBalancers')} instead "
+                                  f"of {by_name} (keep {service.term('containerName', within='loadBalancers')} and "
+                                  f"{service.term('containerPort', within='loadBalancers')}).")
 
 
 def too_many_target_groups(service: Service, ctx) -> Iterator[Violation]:

@@ -223,13 +223,13 @@ def transit_encryption(efs: Node) -> tuple[Node | None, str | None]:
     return node, node.value if node.value in (ENABLED, "DISABLED") else None
 
 
-def encryption_requirement(efs: Node) -> str | None:
+def encryption_requirement(volume: Volume, efs: Node) -> str | None:
     """Why ECS requires transit encryption on this EFS volume (IAM authorization or an access point), or None."""
     auth = efs.get("authorizationConfig")
     if auth is None:
         return None
     if as_str(auth.get("iam")) == ENABLED:
-        return "IAM authorization (authorizationConfig.iam: ENABLED)"
+        return f"IAM authorization ({volume.term('authorizationConfig.iam', within='efsVolumeConfiguration')}: ENABLED)"
     access_point = as_str(auth.get("accessPointId"))
     return f"access point {access_point}" if access_point else None
 
@@ -240,15 +240,21 @@ def unencrypted(volume: Volume, node: Node | None, value: str | None) -> tuple[N
     if value is None or value == ENABLED:
         return None
     where = node if node is not None else volume.key("efsVolumeConfiguration")
+    name = volume.term("transitEncryption", within="efsVolumeConfiguration")
     if node is None or node.value is None:
-        return where, "does not set transitEncryption (the default is DISABLED)"
-    return where, f'sets transitEncryption to "{value}"'
+        return where, f"does not set {name} (the default is DISABLED)"
+    return where, f'sets {name} to "{value}"'
+
+
+def encryption_setting(volume: Volume) -> str:
+    """What turns the volume's transit encryption on, for advice: ``"transitEncryption": "ENABLED"``."""
+    return volume.setting("transitEncryption", ENABLED, within="efsVolumeConfiguration")
 
 
 def efs_transit_encryption_required(volume: Volume, ctx) -> Iterator[Violation]:
     """IAM authorization or an access point needs ``transitEncryption: ENABLED``."""
     efs = volume.efs
-    reason = encryption_requirement(efs) if efs is not None else None
+    reason = encryption_requirement(volume, efs) if efs is not None else None
     if reason is None:
         return
     found = unencrypted(volume, *transit_encryption(efs))
@@ -257,7 +263,7 @@ def efs_transit_encryption_required(volume: Volume, ctx) -> Iterator[Violation]:
     yield Violation(found[0],
                     f"EFS {volume_label(volume)} uses {reason} but {found[1]}; ECS requires "
                     "transit encryption whenever IAM authorization or an access point is used. "
-                    'Set "transitEncryption": "ENABLED".')
+                    f"Set {encryption_setting(volume)}.")
 
 
 def efs_access_point_root_directory(volume: Volume, ctx) -> Iterator[Violation]:
@@ -268,7 +274,8 @@ def efs_access_point_root_directory(volume: Volume, ctx) -> Iterator[Violation]:
     root = as_str(node)
     if not access_point or not root or root == "/":
         return
+    name = volume.term("rootDirectory", within="efsVolumeConfiguration")
     yield Violation(node,
-                    f"EFS {volume_label(volume)} mounts through access point {access_point} but sets rootDirectory "
-                    f'"{root}"; with an access point, rootDirectory must be omitted or "/" and AWS rejects anything '
-                    "else. Remove rootDirectory and set the directory on the access point instead.")
+                    f"EFS {volume_label(volume)} mounts through access point {access_point} but sets {name} "
+                    f'"{root}"; with an access point, {name} must be omitted or "/" and AWS rejects anything '
+                    f"else. Remove {name} and set the directory on the access point instead.")

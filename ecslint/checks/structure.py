@@ -11,7 +11,6 @@ have) and ECS111 (a required member that is missing, null or empty; through
 from __future__ import annotations
 
 import functools
-import json
 import weakref
 from functools import partial
 from typing import Any, Iterator
@@ -19,7 +18,7 @@ from typing import Any, Iterator
 from ecslint.findings import Problems, Validation, Violation, collect
 from ecslint.model import Cluster, ModelObject, Service, TaskDefinition
 from ecslint.model.values import literal_node, placeholder
-from ecslint.resources import data_dir
+from ecslint.resources import merge_patch, read_schema
 from ecslint.tree import Node, as_str
 from ecslint.wording import closest, dotted, json_value, or_list, short, type_fix, type_words
 
@@ -36,26 +35,9 @@ CLI_TYPES = {"string": "<class 'str'>", "integer": "<class 'int'>", "boolean": "
 # Loading and compiling ------------------------------------------------------------------------
 
 
-def merge_patch(target: Any, patch: Any) -> Any:
-    """RFC 7396: ``patch`` applied to ``target`` (a null member removes it), as a new value."""
-    if not isinstance(patch, dict):
-        return patch
-    merged = dict(target) if isinstance(target, dict) else {}
-    for key, value in patch.items():
-        if value is None:
-            merged.pop(key, None)
-        else:
-            merged[key] = merge_patch(merged.get(key), value)
-    return merged
-
-
-def _read(path: str) -> Any:
-    return json.loads((data_dir("schemas") / path).read_text(encoding="utf-8"))
-
-
 def schema(name: str) -> dict[str, Any]:
     """The generated schema ``name`` (``task-definition``, ``service``, ``cluster``) with its additions."""
-    return merge_patch(_read(f"generated/{name}.schema.json"), _read("additions.json").get(name, {}))
+    return merge_patch(read_schema(f"generated/{name}.schema.json"), read_schema("additions.json").get(name, {}))
 
 
 def _blank_required(validator: Any, required: list[str], instance: Any, schema: Any) -> Iterator[Any]:
@@ -205,3 +187,4 @@ invalid_types = _check("type", "ECS112: values of another JSON type than the ECS
 invalid_enum_values = _check("enum", "ECS115: values outside the enum of their member.")
 unknown_keys = _check("unknown", "ECS116: keys that the ECS API does not have.")
 missing_members = _check("required", "ECS111: required members that are absent, null or empty.")
+values_out_of_range = _check("range", "ECS117: values outside a range, length or pattern of their schema.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterator, NamedTuple
 
-from ecslint.checks.structure import missing_members
+from ecslint.checks.structure import JsonPath, missing_members, validation
 from ecslint.findings import Violation
 from ecslint.model import Cluster, ContainerDefinition, Service, TaskDefinition, literal_str
 from ecslint.tree import Node, as_bool, as_int, as_str
@@ -44,19 +44,21 @@ def no_essential_container(task: TaskDefinition, ctx) -> Iterator[Violation]:
     """At least one container must be essential (``essential`` defaults to true)."""
     flags = [_essential(c) for c in task.containers]
     if flags and all(flag is False for flag in flags):
+        essential = task.term("essential", within="containerDefinitions")
         yield Violation(task.key("containerDefinitions"),
-                        f"every container of {task.label} sets essential: false; AWS rejects a task definition "
+                        f"every container of {task.label} sets {essential}: false; AWS rejects a task definition "
                         "without an essential container, since ECS stops a task when an essential container exits. "
-                        "Set \"essential\": true on the main container (or leave it out: it defaults to true).")
+                        f"Set {task.setting('essential', True, within='containerDefinitions')} on the main container "
+                        "(or leave it out: it defaults to true).")
 
 
 # ECS102 ---------------------------------------------------------------------------------------
 
 
-def _name_violations(items: list[Node], list_key: str, what: str) -> Iterator[Violation]:
+def _name_violations(task: TaskDefinition, list_key: str, what: str) -> Iterator[Violation]:
     """Names of the items of ``list_key`` that break the charset, or repeat an earlier item's name."""
     first: dict[str, int] = {}
-    for index, item in enumerate(items):
+    for index, item in enumerate(task.list(list_key)):
         node = item.get("name") if item.is_map else None
         name = literal_str(node)
         if not name:
@@ -64,7 +66,7 @@ def _name_violations(items: list[Node], list_key: str, what: str) -> Iterator[Vi
         if not NAME.match(name):
             yield _bad_name(node, name, f"{what} name")
         elif name in first:
-            yield Violation(node, f"{what} name '{name}' is already used by {list_key}[{first[name]}]; "
+            yield Violation(node, f"{what} name '{name}' is already used by {task.term(list_key)}[{first[name]}]; "
                                   f"AWS requires {what} names to be unique within a task definition. "
                                   f"Rename one of the two {what}s.")
         first.setdefault(name, index)
@@ -80,9 +82,9 @@ def invalid_names(task: TaskDefinition, ctx) -> Iterator[Violation]:
     """``family``, container and volume names: the ECS charset, and unique within the task definition."""
     family = literal_str(task.get("family"))
     if family and not NAME.match(family):
-        yield _bad_name(task.get("family"), family, "family")
-    yield from _name_violations(task.list("containerDefinitions"), "containerDefinitions", "container")
-    yield from _name_violations(task.list("volumes"), "volumes", "volume")
+        yield _bad_name(task.get("family"), family, task.term("family"))
+    yield from _name_violations(task, "containerDefinitions", "container")
+    yield from _name_violations(task, "volumes", "volume")
 
 
 # ECS103 ---------------------------------------------------------------------------------------
@@ -92,19 +94,14 @@ def memory_reservation(container: ContainerDefinition, ctx) -> Iterator[Violatio
     """``memoryReservation`` (the soft limit) must not exceed ``memory`` (the hard limit)."""
     memory, reservation = container.int("memory"), container.int("memoryReservation")
     if memory is not None and reservation is not None and reservation > memory:
+        hard, soft = container.term("memory"), container.term("memoryReservation")
         yield Violation(container.get("memoryReservation"),
-                        f"memoryReservation of {container.label} is {reservation} MiB, more than its memory hard "
-                        f"limit of {memory} MiB; AWS rejects it, as the soft limit must not exceed the hard limit. "
-                        "Lower memoryReservation or raise memory.")
+                        f"{soft} of {container.label} is {reservation} MiB, more than its {hard} hard limit of "
+                        f"{memory} MiB; AWS rejects it, as the soft limit must not exceed the hard limit. "
+                        f"Lower {soft} or raise {hard}.")
 
 
 # ECS104 ---------------------------------------------------------------------------------------
-
-
-def _reserved_memory(container: ContainerDefinition) -> int | None:
-    """What a container reserves of the task's memory: memoryReservation if set, else memory."""
-    reservation = container.int("memoryReservation")
-    return reservation if reservation is not None else container.int("memory")
 
 
 def _sum_over(containers: list[ContainerDefinition], amount: Callable[[ContainerDefinition], int | None],
@@ -121,11 +118,12 @@ def task_resources(task: TaskDefinition, ctx) -> Iterator[Violation]:
     if cpu is not None:
         total, parts = _sum_over(task.containers, lambda c: c.int("cpu"), "")
         if total > cpu:
+            task_cpu = task.term("cpu")
             yield Violation(cpu_node,
                             f"the containers of {task.label} ask for {total} CPU units in total ({parts}), more than "
-                            f"the task-level cpu of {cpu}; AWS rejects it with \"The sum of all container 'cpu' values "
-                            "cannot be greater than the value of the task 'cpu'.\" Lower the container cpu values or "
-                            "raise the task cpu.")
+                            f"the task-level {task_cpu} of {cpu}; AWS rejects it with \"The sum of all container 'cpu' "
+                            "values cannot be greater than the value of the task 'cpu'.\" Lower the container "
+                            f"{task.term('cpu', within='containerDefinitions')} values or raise the task {task_cpu}.")
     memory = parse_memory(memory_node.value) if memory_node is not None else None
     if memory is not None:
         yield from _task_memory(task, memory_node, memory)
@@ -133,20 +131,25 @@ def task_resources(task: TaskDefinition, ctx) -> Iterator[Violation]:
 
 def _task_memory(task: TaskDefinition, node: Node, memory: int) -> Iterator[Violation]:
     """One container's hard limit above the task memory, or else the reservations' sum above it."""
+    task_memory = task.term("memory")
     too_big = [c for c in task.containers if (c.int("memory") or 0) > memory]
     for container in too_big:
+        limit = container.term("memory")
         yield Violation(node,
-                        f"{container.label} sets memory {container.int('memory')} MiB, more than the {memory} MiB "
-                        f"task-level memory of {task.label}; AWS rejects it with \"The 'memory' setting for container "
-                        f"'{container.name}' is greater than for the task.\" Lower the container memory or raise the "
-                        "task memory.")
-    total, parts = _sum_over(task.containers, _reserved_memory, " MiB")
+                        f"{container.label} sets {limit} {container.int('memory')} MiB, more than the {memory} MiB "
+                        f"task-level {task_memory} of {task.label}; AWS rejects it with \"The 'memory' setting for "
+                        f"container '{container.name}' is greater than for the task.\" Lower the container {limit} "
+                        f"or raise the task {task_memory}.")
+    # Only memoryReservation values count: a container's hard limit may take the whole task memory while
+    # sidecars reserve theirs (as CDK's service extensions do, and AWS registers).
+    total, parts = _sum_over(task.containers, lambda c: c.int("memoryReservation"), " MiB")
     if not too_big and total > memory:
         yield Violation(node,
-                        f"the containers of {task.label} reserve {total} MiB in total ({parts}; memoryReservation "
-                        f"where set, else memory), more than the task-level memory of {memory} MiB; AWS rejects it "
-                        "with \"The sum of all container 'memoryReservation' values cannot be greater than the value "
-                        "of the task 'memory'.\" Lower the reservations or raise the task memory.")
+                        f"the {task.term('memoryReservation', within='containerDefinitions')} values of the "
+                        f"containers of {task.label} add up to {total} MiB ({parts}), more than the task-level "
+                        f"{task_memory} of {memory} MiB; AWS rejects it with \"The sum of all container "
+                        "'memoryReservation' values cannot be greater than the value of the task 'memory'.\" Lower the "
+                        f"reservations or raise the task {task_memory}.")
 
 
 # ECS105 ---------------------------------------------------------------------------------------
@@ -159,11 +162,12 @@ def container_memory_missing(container: ContainerDefinition, ctx) -> Iterator[Vi
         return
     values = [container.get(key) for key in ("memory", "memoryReservation")]
     if all(node is None or node.value is None or as_int(node) == 0 for node in values):
+        hard, soft, task_memory = container.term("memory"), container.term("memoryReservation"), task.term("memory")
         yield Violation(container.node,
-                        f"{container.label} sets neither memory nor memoryReservation, and {task.label} has no "
-                        f"task-level memory; AWS rejects it with \"Invalid setting for container '{container.name}'. "
-                        "At least one of 'memory' or 'memoryReservation' must be specified.\" Set memoryReservation "
-                        "(a soft limit in MiB) or memory (a hard limit), or a task-level memory.")
+                        f"{container.label} sets neither {hard} nor {soft}, and {task.label} has no task-level "
+                        f"{task_memory}; AWS rejects it with \"Invalid setting for container '{container.name}'. "
+                        f"At least one of 'memory' or 'memoryReservation' must be specified.\" Set {soft} "
+                        f"(a soft limit in MiB) or {hard} (a hard limit), or a task-level {task_memory}.")
 
 
 # ECS106 ---------------------------------------------------------------------------------------
@@ -186,12 +190,12 @@ def container_dependencies(container: ContainerDefinition, ctx) -> Iterator[Viol
     for node, name, condition_node in _dependencies(container):
         target = containers.get(name)
         if name == container.name:
-            yield Violation(node, f"{container.label} lists itself in dependsOn; a container cannot wait for "
-                                  "itself, so it would never start. Remove this entry.")
+            yield Violation(node, f"{container.label} lists itself in {container.term('dependsOn')}; a container "
+                                  "cannot wait for itself, so it would never start. Remove this entry.")
         elif target is None and not containers.open:
-            yield Violation(node, f"dependsOn of {container.label} names container '{name}', which is not in "
-                                  f"{task.label} (its containers: {containers.listing()}); AWS rejects the task "
-                                  "definition. Fix the name or remove the entry.")
+            yield Violation(node, f"{container.term('dependsOn')} of {container.label} names container '{name}', "
+                                  f"which is not in {task.label} (its containers: {containers.listing()}); AWS "
+                                  "rejects the task definition. Fix the name or remove the entry.")
         elif target is not None:
             yield from _condition_violations(container, target, condition_node)
 
@@ -200,13 +204,14 @@ def _condition_violations(container: ContainerDefinition, target: ContainerDefin
                           node: Node | None) -> Iterator[Violation]:
     condition = as_str(node)
     if condition == "HEALTHY" and _blank(target.get("healthCheck")):
+        check = target.term("healthCheck")
         yield Violation(node, f"{container.label} waits for {target.label} to be HEALTHY, but {target.label} has "
-                              f"no healthCheck, so it never becomes healthy and {container.label} never starts. "
-                              f"Add a healthCheck to '{target.name}' or use the condition START.")
+                              f"no {check}, so it never becomes healthy and {container.label} never starts. "
+                              f"Add a {check} to '{target.name}' or use the condition START.")
     elif condition in ("COMPLETE", "SUCCESS") and _essential(target):
         yield Violation(node, f"{container.label} waits for {target.label} with condition {condition}, but "
                               f"{target.label} is essential, and AWS does not allow {condition} on an essential "
-                              "container (its exit stops the task). Set \"essential\": false on "
+                              f"container (its exit stops the task). Set {target.setting('essential', False)} on "
                               f"'{target.name}', or use START or HEALTHY.")
 
 
@@ -223,7 +228,8 @@ def dependency_cycles(task: TaskDefinition, ctx) -> Iterator[Violation]:
                 if name != container.name and task.container(name) is not None)
     for cycle, node in _cycles(edges):
         yield Violation(node, f"the containers {cycle} of {task.label} wait for each other through "
-                              "dependsOn, so none of them can ever start. Remove one dependency of the cycle.")
+                              f"{task.term('dependsOn', within='containerDefinitions')}, so none of them can ever start. "
+                              "Remove one dependency of the cycle.")
 
 
 CYCLE_SHOWN = 6  # containers of a long cycle that a message names
@@ -279,9 +285,10 @@ def health_check_timings(container: ContainerDefinition, ctx) -> Iterator[Violat
         value = as_int(check.get(key))
         if value is not None and not low <= value <= high:
             unit = "" if key == "retries" else " seconds"
-            yield Violation(check.get(key), f"healthCheck.{key} of {container.label} is {value}, outside the "
-                                            f"range AWS accepts ({low} to {high}{unit}); AWS rejects the task "
-                                            f"definition. Use a value from {low} to {high}.")
+            name = container.term(f"healthCheck.{key}")
+            yield Violation(check.get(key), f"{name} of {container.label} is {value}, outside the range AWS "
+                                            f"accepts ({low} to {high}{unit}); AWS rejects the task definition. Use "
+                                            f"a value from {low} to {high}.")
 
 
 def health_check_command(container: ContainerDefinition, ctx) -> Iterator[Violation]:
@@ -292,12 +299,13 @@ def health_check_command(container: ContainerDefinition, ctx) -> Iterator[Violat
         return
     items = command.elements()
     first = as_str(items[0]) if items else None
+    name = container.term("healthCheck.command")
     if not items:
-        yield Violation(command, f"healthCheck.command of {container.label} is empty, so the health check never "
-                                 "runs. Use e.g. [\"CMD-SHELL\", \"curl -f http://localhost/ || exit 1\"], or "
-                                 "remove the healthCheck.")
+        yield Violation(command, f"{name} of {container.label} is empty, so the health check never runs. Use e.g. "
+                                 "[\"CMD-SHELL\", \"curl -f http://localhost/ || exit 1\"], or remove the "
+                                 f"{container.term('healthCheck')}.")
     elif first is not None and first not in ("CMD", "CMD-SHELL"):
-        yield Violation(items[0], f"healthCheck.command of {container.label} starts with '{first}', not with CMD "
+        yield Violation(items[0], f"{name} of {container.label} starts with '{first}', not with CMD "
                                   "or CMD-SHELL, so Docker skips the health check (\"Unknown healthcheck type\") "
                                   "and the container never reports healthy or unhealthy. Write "
                                   f"[\"CMD-SHELL\", \"{first}\"] to run it with a shell, or [\"CMD\", ...] with "
@@ -322,9 +330,10 @@ def awslogs_options(container: ContainerDefinition, ctx) -> Iterator[Violation]:
     if missing:
         where = config.key_node("options") or container.key("logConfiguration")
         names = and_list(missing)
-        yield Violation(where, f"logConfiguration of {container.label} uses the awslogs driver without {names} "
-                               "in its options; AWS requires awslogs-group and awslogs-region (and, on Fargate, "
-                               f"awslogs-stream-prefix). Add {names} to logConfiguration.options.")
+        yield Violation(where, f"{container.term('logConfiguration')} of {container.label} uses the awslogs driver "
+                               f"without {names} in its {container.term('options', within='logConfiguration')}; AWS "
+                               "requires awslogs-group and awslogs-region (and, on Fargate, awslogs-stream-prefix). "
+                               f"Add {names} to {container.term('logConfiguration.options')}.")
 
 
 # ECS110 ---------------------------------------------------------------------------------------
@@ -340,17 +349,19 @@ def volume_references(container: ContainerDefinition, ctx) -> Iterator[Violation
         node = mount.get("sourceVolume")
         name = literal_str(node)
         if name and not volumes.open and volumes.get(name) is None:
-            yield Violation(node, f"mountPoints of {container.label} name volume '{name}', which {task.label} does "
-                                  f"not define (its volumes: {volumes.listing()}); AWS requires a volume name from "
-                                  "the task definition's volumes. Fix the name or add the volume.")
+            yield Violation(node, f"{container.term('mountPoints')} of {container.label} name volume '{name}', which "
+                                  f"{task.label} does not define (its volumes: {volumes.listing()}); AWS requires a "
+                                  f"volume name from the task definition's {task.term('volumes')}. Fix the name or "
+                                  "add the volume.")
     for source in _maps(container.get("volumesFrom")):
         node = source.get("sourceContainer")
         name = literal_str(node)
         if name and (name == container.name or (not containers.open and containers.get(name) is None)):
             which = "itself" if name == container.name else f"container '{name}', which is not in {task.label}"
-            yield Violation(node, f"volumesFrom of {container.label} names {which}; sourceContainer must be another "
-                                  f"container of the task definition (its containers: {containers.listing()}). "
-                                  "Fix the name or remove the entry.")
+            yield Violation(node, f"{container.term('volumesFrom')} of {container.label} names {which}; "
+                                  f"{container.term('sourceContainer', within='volumesFrom')} must be another container "
+                                  f"of the task definition (its containers: {containers.listing()}). Fix the name or "
+                                  "remove the entry.")
 
 
 # ECS111 ---------------------------------------------------------------------------------------
@@ -376,8 +387,8 @@ REQUIRED = (
 )
 
 
-def _objects_at(node: Node, path: tuple[str, ...], where: str) -> Iterator[tuple[Node, str]]:
-    """The mappings at ``path`` under ``node``, each with a readable path like ``mountPoints[1]``."""
+def _objects_at(node: Node, path: tuple[str, ...], where: JsonPath) -> Iterator[tuple[Node, JsonPath]]:
+    """The mappings at ``path`` under ``node``, each with its path from there (``["mountPoints", 1]``)."""
     if not path:
         if node.is_map:
             yield node, where
@@ -385,21 +396,22 @@ def _objects_at(node: Node, path: tuple[str, ...], where: str) -> Iterator[tuple
     step, rest = path[0], path[1:]
     if step == "[]":
         for index, item in enumerate(node.elements()):
-            yield from _objects_at(item, rest, f"{where}[{index}]")
+            yield from _objects_at(item, rest, [*where, index])
     elif (child := node.get(step)) is not None:
-        yield from _objects_at(child, rest, f"{where}.{step}" if where else step)
+        yield from _objects_at(child, rest, [*where, step])
 
 
-def _required_violations(node: Node, label: str) -> Iterator[Violation]:
+def _required_violations(task: TaskDefinition, node: Node, label: str,
+                         reported: set[tuple[int, int, str]]) -> Iterator[Violation]:
     for entry in REQUIRED:
-        for parent, where in _objects_at(node, entry.path, ""):
+        for parent, where in _objects_at(node, entry.path, []):
             value = parent.get(entry.field)
-            if not _blank(value):
+            at = value if value is not None else parent
+            if not _blank(value) or (at.line, at.col, entry.field) in reported:
                 continue
-            member = f"{where}.{entry.field}" if where else entry.field
+            member = task.term_path([*where, entry.field], within="containerDefinitions")
             state = "is missing" if value is None else "is empty" if value.value is not None else "is null"
-            yield Violation(value if value is not None else parent,
-                            f"{member} of {label} {state}, but AWS requires a value there. {entry.hint}")
+            yield Violation(at, f"{member} of {label} {state}, but AWS requires a value there. {entry.hint}")
 
 
 def required_values(obj: TaskDefinition | Service | Cluster, ctx) -> Iterator[Violation]:
@@ -409,6 +421,10 @@ def required_values(obj: TaskDefinition | Service | Cluster, ctx) -> Iterator[Vi
     if not isinstance(obj, TaskDefinition):
         return
     task = obj
+    # What the format's own validation already reports missing (CloudFormation requires Name and Image too).
+    reported = {(p.violation.node.line, p.violation.node.col, p.member) for p in validation(task).problems
+                if p.kind == "required" and p.member}
     for index, item in enumerate(task.list("containerDefinitions")):
         name = as_str(item.get("name"))
-        yield from _required_violations(item, f"container '{name}'" if name else f"containerDefinitions[{index}]")
+        label = f"container '{name}'" if name else f"{task.term('containerDefinitions')}[{index}]"
+        yield from _required_violations(task, item, label, reported)

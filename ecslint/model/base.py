@@ -22,9 +22,9 @@ class Naming:
         """The name of the member at ``path`` (dotted canonical names) of ``obj``, as the format spells it."""
         return path
 
-    def setting(self, obj: ModelObject, path: str, value: Any) -> str:
-        """How to write ``path: value`` in the format, for advice in messages."""
-        return f"{json.dumps(self.term(obj, path))}: {json.dumps(value)}"
+    def assignment(self, name: str, value: Any) -> str:
+        """How to write ``name: value`` in the format, for advice in messages."""
+        return f"{json.dumps(name)}: {json.dumps(value)}"
 
 
 API_NAMING = Naming()
@@ -113,14 +113,31 @@ class ModelObject:
         node = self.node.get(name)
         return node.elements() if node is not None else []
 
-    def term(self, path: str) -> str:
+    def term(self, path: str, within: str = "") -> str:
         """How the object's format names the member at ``path`` (``healthCheck.interval`` is
-        ``HealthCheck.Interval`` in a template)."""
-        return self.source.naming.term(self, path)
+        ``HealthCheck.Interval`` in a template); with ``within`` (a member, or a list of objects),
+        the member at ``path`` inside it: ``term("containerPort", within="portMappings")``."""
+        if not within:
+            return self.source.naming.term(self, path)
+        names = self.source.naming.term(self, f"{within}.{path}").split(".")
+        return ".".join(names[len(within.split(".")):])
 
-    def setting(self, path: str, value: Any) -> str:
+    def term_path(self, path: list[str | int], within: str = "") -> str:
+        """A path of members and list indices as the format names it: ``containerDefinitions[0].cpu``
+        is ``ContainerDefinitions[0].Cpu`` in a template."""
+        names = [step for step in path if isinstance(step, str)]
+        spelled = iter(self.term(".".join(names), within).split(".")) if names else iter(())
+        steps = [next(spelled) if isinstance(step, str) else step for step in path]
+        return "".join(f"[{s}]" if isinstance(s, int) else f".{s}" for s in steps).lstrip(".")
+
+    def setting(self, path: str, value: Any, within: str = "") -> str:
         """``"networkMode": "awsvpc"`` (or ``NetworkMode: awsvpc`` in a template), for advice."""
-        return self.source.naming.setting(self, path, value)
+        return self.source.naming.assignment(self.term(path, within), value)
+
+    @property
+    def scenario(self) -> Scenario | None:
+        """The combination of template conditions the object was built under (None: the only one)."""
+        return self.resource.scenario if self.resource is not None else None
 
     @property
     def label(self) -> str:

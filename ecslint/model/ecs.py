@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from ecslint.model.base import ByName, ModelObject
+from ecslint.model.base import ByName, ModelObject, Scenario
 from ecslint.model.values import literal_str
 from ecslint.tree import Node, as_str
 
@@ -93,6 +93,10 @@ class ContainerDefinition(ModelObject):
     task: TaskDefinition | None = None
 
     @property
+    def scenario(self) -> Scenario | None:
+        return self.task.scenario if self.task is not None else None
+
+    @property
     def name(self) -> str | None:
         return self.str("name")
 
@@ -114,6 +118,10 @@ class Volume(ModelObject):
     """One entry of a task definition's ``volumes``."""
 
     task: TaskDefinition | None = None
+
+    @property
+    def scenario(self) -> Scenario | None:
+        return self.task.scenario if self.task is not None else None
 
     @property
     def name(self) -> str | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
 from ecslint.tree import Node, as_str
 
@@ -30,13 +32,44 @@ def literal_str(node: Node | None) -> str | None:
     return text if text and node.tag is None and not is_templated(text) else None
 
 
+class Unresolved:
+    """What a template function gives when the linter cannot work it out (an import, a resource
+    attribute, a parameter without a value): the function as written. A model node holding one is
+    opaque: not a mapping or a list, never a literal, equal only to the same expression."""
+
+    __slots__ = ("expression",)
+
+    def __init__(self, expression: Any) -> None:
+        self.expression = expression  # plain data: {"Fn::ImportValue": "Shared-TaskRole"}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Unresolved) and other.expression == self.expression
+
+    def __hash__(self) -> int:
+        return hash(json.dumps(self.expression, sort_keys=True, default=str))
+
+    def __repr__(self) -> str:
+        return json.dumps(self.expression, sort_keys=True, default=str)
+
+
+def function_call(value: Any) -> tuple[str, Any] | None:
+    """``(name, argument)`` of a CloudFormation function in plain data (``{"Ref": "Role"}``)."""
+    if isinstance(value, Unresolved):
+        value = value.expression
+    if not isinstance(value, dict) or len(value) != 1:
+        return None
+    name, argument = next(iter(value.items()))
+    return (name, argument) if name in ("Ref", "Condition") or name.startswith("Fn::") else None
+
+
 def is_intrinsic(node: Node | None) -> bool:
-    """A CloudFormation function left unresolved (``{"Ref": ...}``, ``{"Fn::ImportValue": ...}``):
-    a value the linter cannot know."""
-    if node is None or not node.is_map or len(node.value) != 1:
+    """A CloudFormation function left unresolved (``{"Ref": ...}``, ``{"Fn::ImportValue": ...}``, or
+    a model node holding it as :class:`Unresolved`): a value the linter cannot know."""
+    if node is None:
         return False
-    key = next(iter(node.value))
-    return key in ("Ref", "Condition") or key.startswith("Fn::")
+    if isinstance(node.value, Unresolved):
+        return True
+    return node.is_map and len(node.value) == 1 and function_call(node.plain()) is not None
 
 
 def same_value(first: Node | None, second: Node | None) -> bool:
