@@ -76,17 +76,22 @@ def main() -> None:
 @click.option("--exclude", multiple=True, help="Glob of files or directories to skip (repeatable).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file to use.")
 @click.option("--rules-dir", multiple=True, type=click.Path(file_okay=False), help="Extra rule pack directory.")
+@click.option("--parameters", "parameters", multiple=True, metavar="FILE|KEY=VALUE",
+              help="Template parameter values: a parameters file, or Key=Value (repeatable).")
+@click.option("--with-cfn-lint", is_flag=True,
+              help="Also run cfn-lint on the templates and report its findings (needs ecslint[cfn-lint]).")
 @click.option("--stdin-filename", help="The name to report for standard input ('-').")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
 @click.option("--category", help="SARIF run category (runAutomationDetails), for several analyses of one commit.")
 @click.option("-v", "--verbose", is_flag=True, help="Name the skipped files and why.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line.")
-def check(paths, output_format, output, fail_level, select, ignore, exclude, config_path, rules_dir,
-          stdin_filename, color, category, verbose, quiet) -> None:
+def check(paths, output_format, output, fail_level, select, ignore, exclude, config_path, rules_dir, parameters,
+          with_cfn_lint, stdin_filename, color, category, verbose, quiet) -> None:
     """Lint ECS task definitions (JSON or YAML files, directories, or - for standard input)."""
     from ecslint.config import ConfigError, load_config
     from ecslint.discover import collect
     from ecslint.engine import lint
+    from ecslint.parameters import ParameterError, read_parameters
     from ecslint.report import renderer
     from ecslint.report.text_format import summary
     from ecslint.safe_text import printable
@@ -102,13 +107,16 @@ def check(paths, output_format, output, fail_level, select, ignore, exclude, con
             config.ignore = config.ignore + _split(ignore)
         config.exclude = config.exclude + list(exclude)
         config.fail_level = fail_level or config.fail_level
+        config.parameters = {**config.parameters, **read_parameters(list(parameters))}
         config.resolve(registry)  # reports unknown selectors before any work
-    except ConfigError as exc:
+    except (ConfigError, ParameterError) as exc:
         _fail(str(exc))
     inputs = collect(list(paths) or ["."], config.excluded, stdin_filename)
     if output:
         _refuse_to_overwrite_an_input(output, inputs)
     result = lint(inputs, registry, config)
+    if with_cfn_lint:
+        registry = _with_cfn_lint(result, registry)
     use_color = output_format == "text" and not output and _use_color(color)
     report = renderer(output_format)(result, registry, color=use_color, category=category)
     _write_report(report, output, use_color)
@@ -120,6 +128,15 @@ def check(paths, output_format, output, fail_level, select, ignore, exclude, con
     if not quiet and (output_format == "text" or verbose):
         click.echo(summary(result), err=True)
     sys.exit(exit_code(result, config.fail_level))
+
+
+def _with_cfn_lint(result, registry):
+    """cfn-lint's findings added to ``result`` (see :mod:`ecslint.integrations.cfn_lint`)."""
+    try:
+        from ecslint.integrations.cfn_lint import with_cfn_lint
+    except ImportError:
+        _fail("--with-cfn-lint needs cfn-lint: pip install 'ecslint[cfn-lint]'")
+    return with_cfn_lint(result, registry)
 
 
 def _refuse_to_overwrite_an_input(output: str, inputs) -> None:

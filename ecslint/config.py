@@ -8,6 +8,7 @@ The file is found upward from the working directory (``--config`` names one). Ke
     per-file-ignores: {"legacy/*.json": [ECS2]}
     exclude: ["generated/**"]
     fail-level: warning             # error | warning | info | none
+    parameters: [params/prod.json, Env=prod]   # template parameter values (files or Key=Value)
 
 Selectors resolve like ruff's: the most specific selector that matches a rule wins, and
 ``ignore`` wins a tie. Command-line options override the file.
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ecslint.parameters import ParameterError, read_parameters
 from ecslint.registry import Registry, Rule
 from ecslint.repository import repository_root
 from ecslint.resources import data_dir
@@ -194,6 +196,10 @@ def load_config(path: str | None = None, start: str = ".") -> Config:
         raise ConfigError(f"configuration file not found: {found}")
     data = _load_toml(found) if found.suffix == ".toml" else _load_yaml(found)
     validate(data, str(found))
+    try:
+        parameters = read_parameters([str(p) for p in data.get("parameters", [])], found.resolve().parent)
+    except ParameterError as exc:
+        raise ConfigError(f"{found}: parameters: {exc}") from None
     return Config(
         select=list(data.get("select", ["ALL"])),
         ignore=list(data.get("ignore", [])),
@@ -201,6 +207,7 @@ def load_config(path: str | None = None, start: str = ".") -> Config:
         per_file_ignores={k: list(v) for k, v in data.get("per-file-ignores", {}).items()},
         exclude=list(data.get("exclude", [])),
         fail_level=data.get("fail-level", "warning"),
+        parameters=parameters,
         path=str(found),
         root=str(found.resolve().parent),
     )

@@ -16,7 +16,7 @@ from typing import Callable, Iterator
 
 from ecslint.engine import Input
 
-EXTENSIONS = (".json", ".yaml", ".yml")
+EXTENSIONS = (".json", ".yaml", ".yml", ".template")  # .template: CloudFormation's own
 SKIP_DIRS = frozenset(
     {".git", ".hg", ".svn", "node_modules", ".venv", "venv", ".tox", ".nox", "__pycache__",
      ".mypy_cache", ".pytest_cache", ".ruff_cache", ".terraform", ".idea", ".vscode"}

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import traceback
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ecslint.adapters import NOT_ECS, AdaptOptions, adapt, may_hold_ecs
 from ecslint.config import Config
 from ecslint.findings import LEVEL_RANK, Finding
 from ecslint.link import link
-from ecslint.model import ModelObject, Project
+from ecslint.model import ModelObject, Project, Scenario
 from ecslint.read import Document, ParseError, decode, guess_format, parse
 from ecslint.registry import Registry, Rule
 from ecslint.suppress import apply as apply_suppressions
@@ -43,7 +43,11 @@ KEPT_PER_FILE = 4 * MAX_FINDINGS_PER_FILE
 
 class Findings:
     """The findings of a run as rules report them: kept up to ``KEPT_PER_FILE`` a file, and beyond
-    that counted by level (rules that a per-file ignore switches off are not counted)."""
+    that counted by level (rules that a per-file ignore switches off are not counted).
+
+    A template linted under several scenarios of its conditions reports a finding once; one that
+    holds in some scenarios only says when (``When condition IsProd is true: ...``).
+    """
 
     def __init__(self, config: Config) -> None:
         self.config = config
@@ -51,6 +55,8 @@ class Findings:
         self.kept_per_file: Counter[str] = Counter()
         self.unkept: dict[str, Counter[str]] = {}
         self._ignored: dict[tuple[str, str], bool] = {}
+        # (path, line, col, rule, message) -> (index in kept, scenarios it holds in, a scenario)
+        self._scenarios: dict[tuple, tuple[int, set[int], Scenario]] = {}
 
     def ignored(self, path: str, rule: Rule) -> bool:
         key = (path, rule.id)
@@ -58,12 +64,28 @@ class Findings:
             self._ignored[key] = self.config.ignored_in(path, rule)
         return self._ignored[key]
 
-    def add(self, node: Node, path: str, rule: Rule, message: str) -> None:
+    def add(self, node: Node, path: str, rule: Rule, message: str, scenario: Scenario | None = None) -> None:
+        if scenario is not None:
+            key = (path, node.line, node.col, rule.id, message)
+            seen = self._scenarios.get(key)
+            if seen is not None:
+                seen[1].add(scenario.index)
+                return
+            if self.kept_per_file[path] < KEPT_PER_FILE:
+                self._scenarios[key] = (len(self.kept), {scenario.index}, scenario)
         if self.kept_per_file[path] < KEPT_PER_FILE:
             self.kept_per_file[path] += 1
             self.kept.append(Finding.at(node, path, rule.id, rule.name, rule.level, message))
         else:
             self.count(path, rule, 1)
+
+    def say_when(self) -> None:
+        """Prefix the findings that hold in some scenarios only with when they hold."""
+        for index, indexes, scenario in self._scenarios.values():
+            when = scenario.describe(indexes)
+            if when is not None:
+                finding = self.kept[index]
+                self.kept[index] = replace(finding, message=f"{when[0].upper()}{when[1:]}: {finding.message}")
 
     def count(self, path: str, rule: Rule, number: int) -> None:
         """``number`` findings of ``rule`` in ``path`` that are counted, not kept."""
@@ -93,6 +115,7 @@ class Result:
 
     findings: list[Finding] = field(default_factory=list)
     linted: list[str] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)  # what the linted files hold, parsed
     skipped: list[tuple[str, str]] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     internal_errors: list[str] = field(default_factory=list)
@@ -115,7 +138,8 @@ def lint(inputs: list[Input], registry: Registry, config: Config) -> Result:
     options = AdaptOptions(parameters=config.parameters)
     enabled = config.resolve(registry)
     project = Project()
-    documents: list[Document] = []
+    documents = result.documents
+    written: dict[str, list] = {}  # the suppressions each file's format writes
     syntax = registry.engine_rule("syntax-error")
     for item in inputs:
         try:
@@ -134,7 +158,8 @@ def lint(inputs: list[Input], registry: Registry, config: Config) -> Result:
             result.skipped.append((item.path, adapted.skipped))
             continue
         result.linted.append(item.path)
-        documents.append(document)
+        result.documents.append(document)
+        written[document.path] = adapted.suppressions
         for obj in adapted.objects:
             project.add(obj)
     link(project)
@@ -142,13 +167,16 @@ def lint(inputs: list[Input], registry: Registry, config: Config) -> Result:
     findings = Findings(config)
     _run_rules(project, enabled, findings, result)
     _duplicate_keys(documents, enabled, findings)
+    findings.say_when()
     by_path: dict[str, list[Finding]] = {}
     for finding in findings.kept:
         by_path.setdefault(finding.path, []).append(finding)
     for document in documents:
         own = by_path.get(document.path, [])
+        suppressions = written[document.path]
         if document.fmt == "yaml":
-            own = apply_suppressions(own, inline_suppressions(document.text, document.roots), registry, set(enabled), document.path)
+            suppressions = inline_suppressions(document.text, document.roots) + suppressions
+        own = apply_suppressions(own, suppressions, registry, set(enabled), document.path)
         own = sorted(f for f in own if not findings.ignored(document.path, enabled[f.rule]))
         result.findings.extend(_capped(own, findings.unkept.get(document.path, Counter()), registry))
     result.findings.sort()
@@ -187,7 +215,7 @@ def _run_rules(project: Project, enabled: dict[str, Rule], findings: Findings, r
             ctx.current = obj
             try:
                 for violation in check(obj, ctx) or ():
-                    findings.add(violation.node, obj.source.path, rule, violation.message)
+                    findings.add(violation.node, obj.source.path, rule, violation.message, obj.scenario)
             except Exception:
                 detail = traceback.format_exc(limit=-3).strip().splitlines()[-1]
                 result.internal_errors.append(f"rule {rule.id} failed on {obj.source.path}: {detail}")
@@ -199,9 +227,8 @@ def _duplicate_keys(documents: list[Document], enabled: dict[str, Rule], finding
         return
     for document in documents:
         for duplicate in document.duplicates:
-            first = duplicate.first
-            message = (
-                f"key '{duplicate.key}' is given again (first at line {first.line}); "
-                "only this last value is used and the earlier one is silently lost. Keep one."
-            )
-            findings.add(duplicate.again, document.path, rule, message)
+            first, again = duplicate.first, duplicate.again
+            findings.add(again, document.path, rule, f"key '{duplicate.key}' is given again (first at line "
+                         f"{first.line}); only this last value is used and the earlier one is silently lost. Keep one.")
+            findings.add(first, document.path, rule, f"key '{duplicate.key}' is given again at line {again.line}, "
+                         "so this earlier value is silently lost. Keep one.")

@@ -29,6 +29,7 @@ DOCS_URL = "https://github.com/ecslint/ecslint/blob/main/docs/rules.md#{anchor}"
 ID_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*[0-9]{3}$")
 NAME_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # Rules whose findings the engine itself produces (reading problems, suppressions).
+FORMATS = ("ecs-api", "cloudformation")  # the input formats, as their adapters name them
 ENGINE_CHECKS = ("syntax-error", "duplicate-key", "unused-suppression", "too-many-findings")
 
 
@@ -62,6 +63,8 @@ class Rule:
     good: list[Example] = field(default_factory=list)
     since: str = "0.1.0"
     security_severity: str | None = None
+    equivalents: dict[str, list[str]] = field(default_factory=dict)  # tool -> its rule ids for the same check
+    formats: list[str] = field(default_factory=lambda: list(FORMATS))  # input formats its findings can come from
     origin: str = ""
     base_dir: str = ""
     _check: Callable | None = field(default=None, repr=False)
@@ -137,6 +140,15 @@ def _is_score(value: Any) -> bool:
         return False
 
 
+def _formats(value: Any, origin: str) -> list[str]:
+    """The input formats a rule's findings can come from (documentation and fixture coverage)."""
+    if value is None:
+        return list(FORMATS)
+    if not isinstance(value, list) or not value or any(v not in FORMATS for v in value):
+        raise RuleError(f"{origin}: 'formats' must be a list of {', '.join(FORMATS)}")
+    return list(value)
+
+
 def rule_from_data(data: Any, origin: str, base_dir: str = "") -> Rule:
     """Validate a rule file's data and build the rule."""
     if not isinstance(data, dict):
@@ -184,6 +196,8 @@ def rule_from_data(data: Any, origin: str, base_dir: str = "") -> Rule:
         good=_examples(examples.get("good"), origin),
         since=str(data.get("since", "0.1.0")),
         security_severity=str(severity) if severity is not None else None,
+        equivalents={str(tool): [str(i) for i in ids] for tool, ids in (data.get("equivalents") or {}).items()},
+        formats=_formats(data.get("formats"), origin),
         origin=origin,
         base_dir=base_dir,
     )
@@ -244,6 +258,10 @@ class Registry:
 
     def lookup(self, key: str) -> Rule | None:
         return self.rules.get(key.upper()) or self.by_name.get(key.lower())
+
+    def equivalent(self, tool: str, rule_id: str) -> list[Rule]:
+        """The rules that check what ``tool``'s rule ``rule_id`` checks (cfn-lint's E3047: ECS202)."""
+        return [rule for rule in self.rules.values() if rule_id.upper() in rule.equivalents.get(tool, ())]
 
     def engine_rule(self, check: str) -> Rule:
         return next(r for r in self.rules.values() if r.engine_check == check)

@@ -1,11 +1,13 @@
-"""Inline suppressions in YAML: ``# ecslint: ignore[ECS201] reason``.
+"""Suppressions written in the files: YAML comments (``# ecslint: ignore[ECS201] reason``), and
+whatever an input format offers (a template's ``Metadata``), as lines whose findings they suppress.
 
 A comment at the end of a line suppresses findings on that line; a comment on a line of its
 own suppresses findings on the next line. Selectors are rule ids or names, comma-separated.
 Only real comments count: the same text inside a quoted string or a block scalar is a value.
 A suppression that matches no finding is reported, and so is one written in a form ecslint does
 not read (``ignore [ECS401]``, ``ignore(ECS401)``, ``ignore[]``), so stale or broken ones do not
-pile up believing they work.
+pile up believing they work. A suppression written for another tool (``foreign``: cfn-lint's
+``ignore_checks``) suppresses the ecslint rules that check the same thing, and is never reported.
 """
 
 from __future__ import annotations
@@ -29,15 +31,21 @@ FORM = "# ecslint: ignore[RULE, ...] reason"
 
 @dataclass
 class Suppression:
-    """One ``ecslint`` comment: a suppression, or (``malformed``) one that ecslint cannot read."""
+    """One suppression: where it is written, the lines whose findings it suppresses, and what."""
 
-    line: int  # where the comment is
+    line: int  # where it is written
     col: int
     end_col: int
-    target: int  # the line whose findings it suppresses
+    target: int  # the first line whose findings it suppresses
     selectors: list[str]
     used: set[str] = field(default_factory=set)
     malformed: str | None = None  # the comment's text, when it is not in the form ecslint reads
+    last: int | None = None  # the last line it covers (None: the target line only)
+    foreign: str | None = None  # the tool whose rule ids the selectors are ("cfn-lint")
+    where: str = ""  # how messages name a suppression that covers several lines
+
+    def covers(self, line: int) -> bool:
+        return self.target <= line <= (self.last if self.last is not None else self.target)
 
 
 def _comments(text: str) -> Iterator[tuple[int, int, str, str]]:
@@ -104,7 +112,9 @@ def inline_suppressions(text: str, roots: list[Node]) -> list[Suppression]:
     return found
 
 
-def _matches(finding: Finding, selector: str) -> bool:
+def _matches(finding: Finding, selector: str, suppression: Suppression, registry: Registry) -> bool:
+    if suppression.foreign is not None:
+        return any(rule.id == finding.rule for rule in registry.equivalent(suppression.foreign, selector))
     return selector.upper() == finding.rule or selector.lower() == finding.name
 
 
@@ -116,14 +126,18 @@ def apply(
     if not suppressions:
         return findings
     by_line: dict[int, list[Suppression]] = {}
+    ranges: list[Suppression] = []
     for suppression in suppressions:
-        by_line.setdefault(suppression.target, []).append(suppression)
+        if suppression.last is None:
+            by_line.setdefault(suppression.target, []).append(suppression)
+        else:
+            ranges.append(suppression)
     kept = []
     for finding in findings:
         hit = False
-        for suppression in by_line.get(finding.line, []):
+        for suppression in by_line.get(finding.line, []) + [r for r in ranges if r.covers(finding.line)]:
             for selector in suppression.selectors:
-                if _matches(finding, selector):
+                if _matches(finding, selector, suppression, registry):
                     suppression.used.add(selector)
                     hit = True
         if not hit:
@@ -140,6 +154,8 @@ def apply(
 
 def _problems(suppression: Suppression, registry: Registry, enabled: set[str]) -> Iterator[str]:
     """What is wrong with one comment: a form ecslint cannot read, unknown or unused selectors."""
+    if suppression.foreign is not None:
+        return
     if suppression.malformed is not None:
         yield (f"'{suppression.malformed}' is not a suppression ecslint reads, so it suppresses nothing; write "
                f"'{FORM}' (the rule ids in square brackets, right after 'ignore').")
@@ -149,7 +165,7 @@ def _problems(suppression: Suppression, registry: Registry, enabled: set[str]) -
             continue
         rule = registry.lookup(selector)
         if rule is None:
-            yield f"unknown rule {selector!r} in a suppression comment; use a rule id such as ECS201"
+            yield f"unknown rule {selector!r} in a suppression; use a rule id such as ECS201"
         elif rule.id in enabled:  # a rule that is switched off has nothing to suppress, nothing to clean up
-            yield (f"this suppression of {rule.id} ({rule.name}) matches no finding on line {suppression.target}; "
-                   "remove it")
+            where = suppression.where or f"on line {suppression.target}"
+            yield f"this suppression of {rule.id} ({rule.name}) matches no finding {where}; remove it"

@@ -54,7 +54,8 @@ class Node:
 
     @property
     def is_scalar(self) -> bool:
-        return not isinstance(self.value, (dict, list))
+        """A JSON scalar: a string, number, boolean or null (an adapter's opaque unknown is none of these)."""
+        return self.value is None or isinstance(self.value, (str, int, float, bool))
 
     def get(self, key: str) -> Node | None:
         """The member ``key`` of a mapping, or None (also when this is not a mapping)."""

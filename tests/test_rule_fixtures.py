@@ -44,16 +44,26 @@ def test_fixture(rule_id, path):
     assert got == expected_file.read_text(encoding="utf-8").splitlines()
 
 
-def test_every_rule_has_fixtures_in_json_and_yaml():
+# The fixture names of each input format: ECS API files, and CloudFormation templates (*.cfn.*).
+FORMAT_SUFFIXES = {
+    "ecs-api": ((".json",), (".yaml", ".yml")),
+    "cloudformation": ((".cfn.json",), (".cfn.yaml", ".cfn.yml")),
+}
+
+
+def test_every_rule_has_fixtures_in_every_format_it_applies_to():
     missing = []
     for rule in registry():
         if rule.engine_check == "syntax-error":
             continue
-        formats = ((".yaml", ".yml"),) if rule.engine_check == "unused-suppression" else ((".json",), (".yaml", ".yml"))
         directory = FIXTURES / rule.id
         names = [p.name for p in directory.iterdir()] if directory.is_dir() else []
-        for kind in ("bad_", "good_"):
-            for suffixes in formats:
-                if not any(n.startswith(kind) and n.endswith(suffixes) for n in names):
-                    missing.append(f"{rule.id}: no {kind}*{suffixes[0]}")
+        for fmt in rule.formats:
+            api = fmt == "ecs-api"
+            for kind in ("bad_", "good_"):
+                for suffixes in FORMAT_SUFFIXES[fmt]:
+                    if rule.engine_check == "unused-suppression" and api and suffixes[0] == ".json":
+                        continue  # JSON has no comments
+                    if not any(n.startswith(kind) and n.endswith(suffixes) and (".cfn." in n) != api for n in names):
+                        missing.append(f"{rule.id}: no {kind}*{suffixes[0]}")
     assert not missing, "\n".join(missing)

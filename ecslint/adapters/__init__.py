@@ -4,7 +4,8 @@ adapters know a format's spelling.
 An adapter is a module of this package (or a package in it) that defines ``ADAPTER``, an object
 with a ``name``, ``markers`` (words one of which every file of its format contains, so a file with
 none of them is skipped before it is parsed), ``claims(root)`` (whether a parsed document is of its
-format, decided by content) and ``adapt(root, document, options)`` (the model objects in it).
+format, decided by content) and ``adapt(root, document, options)`` (the model objects in it), and
+may define ``suppressions(root)`` (suppressions the format writes, such as a template's Metadata).
 Adding a format is adding such a module; the registry finds it. Modules are imported when first
 needed and keep their heavy parts in submodules imported only by ``adapt``.
 """
@@ -20,6 +21,7 @@ from typing import Protocol
 from ecslint.adapters.unclaimed import describe
 from ecslint.model import ModelObject
 from ecslint.read import Document
+from ecslint.suppress import Suppression
 from ecslint.tree import Node
 
 NOT_ECS = "no ECS task definition, service or cluster found"
@@ -60,9 +62,11 @@ def may_hold_ecs(text: str) -> bool:
 
 @dataclass
 class Adapted:
-    """What one file contributed: model objects, or why it was skipped."""
+    """What one file contributed: model objects and the suppressions its format writes (a
+    template's Metadata), or why it was skipped."""
 
     objects: list[ModelObject] = field(default_factory=list)
+    suppressions: list[Suppression] = field(default_factory=list)
     skipped: str | None = None
 
 
@@ -77,6 +81,8 @@ def adapt(document: Document, options: AdaptOptions | None = None) -> Adapted:
             reasons.append(describe(root))
             continue
         result.objects.extend(adapter.adapt(root, document, options))
+        if hasattr(adapter, "suppressions"):
+            result.suppressions.extend(adapter.suppressions(root))
     if not result.objects:
         result.skipped = reasons[0] if reasons else "empty YAML stream"
     return result

@@ -16,21 +16,32 @@ if TYPE_CHECKING:
     from ecslint.adapters import AdaptOptions
     from ecslint.model import ModelObject
     from ecslint.read import Document
+    from ecslint.suppress import Suppression
 
 MODELED_PREFIXES = ("AWS::ECS::", "AWS::IAM::", "AWS::ElasticLoadBalancing", "AWS::EFS::", "AWS::EC2::",
                     "AWS::AutoScaling::")
 
 
+def _type(resource: Node) -> str | None:
+    kind = resource.get("Type") if resource.is_map else None
+    return kind.value if kind is not None and isinstance(kind.value, str) else None
+
+
+def resources_of(root: Node) -> Node | None:
+    """The ``Resources`` of a template; or the document itself when it is nothing but resources
+    (a fragment, such as a Copilot override: logical ids to ``Type: AWS::...`` mappings)."""
+    if not root.is_map:
+        return None
+    resources = root.get("Resources")
+    if resources is not None:
+        return resources if resources.is_map else None
+    types = [_type(node) for node in root.value.values()]
+    return root if types and all(t is not None and t.startswith("AWS::") for t in types) else None
+
+
 def _types(root: Node) -> list[str]:
-    resources = root.get("Resources") if root.is_map else None
-    if resources is None or not resources.is_map:
-        return []
-    types = []
-    for resource in resources.value.values():
-        kind = resource.get("Type") if resource.is_map else None
-        if kind is not None and isinstance(kind.value, str):
-            types.append(kind.value)
-    return types
+    resources = resources_of(root)
+    return [t for node in resources.value.values() if (t := _type(node))] if resources is not None else []
 
 
 class CloudFormationAdapter:
@@ -49,6 +60,11 @@ class CloudFormationAdapter:
         from ecslint.adapters.cloudformation.template import Template
 
         return Template(root, document, options.parameters).objects()
+
+    def suppressions(self, root: Node) -> list[Suppression]:
+        from ecslint.adapters.cloudformation.metadata import suppressions
+
+        return suppressions(root)
 
 
 ADAPTER = CloudFormationAdapter()

@@ -55,7 +55,8 @@ class Conditions:
         self.given = given
 
     def referenced(self, nodes: list[Node]) -> list[str]:
-        """The conditions that ``nodes`` use (``Fn::If``, ``Condition``), and those they use, in order."""
+        """The conditions that ``nodes`` use (``Fn::If``, ``Condition``, a resource's own ``Condition``
+        that says whether it is created), and those they use, in order."""
         found: list[str] = []
         pending = list(nodes)
         seen: set[int] = set()
@@ -65,6 +66,8 @@ class Conditions:
                 continue
             seen.add(id(node))
             call = function(node)
+            if call is None and node.is_map and "Type" in node.value and "Condition" in node.value:
+                call = ("Condition", node.value["Condition"])  # a resource's Condition attribute
             if call is not None and call[0] in ("Fn::If", "Condition"):
                 name = call[1].value[0].value if call[0] == "Fn::If" and call[1].is_seq and call[1].value \
                     else call[1].value
@@ -150,12 +153,13 @@ class Conditions:
         return None
 
 
-def scenarios(conditions: Conditions, names: list[str]) -> list[dict[str, bool | None]]:
+def scenarios(conditions: Conditions, names: list[str]) -> list[tuple[dict[str, bool | None], dict[str, str | None]]]:
     """Each distinct combination of the conditions ``names`` that parameter values can give, at most
-    ``MAX_SCENARIOS``; conditions past that limit stay None (undecided). One empty scenario when the
-    resources use no condition."""
+    ``MAX_SCENARIOS``: the conditions' values (past the limit, None: undecided), and the values it
+    gives the parameters they compare (None: one that is none of the values compared, unknown).
+    One empty scenario when the resources use no condition."""
     if not names:
-        return [{}]
+        return [({}, {})]
     domains = conditions.atoms(names)
     chosen: dict[Atom, list[object]] = {}
     count = 1
@@ -163,10 +167,12 @@ def scenarios(conditions: Conditions, names: list[str]) -> list[dict[str, bool |
         if count * len(domain) <= MAX_SCENARIOS:
             chosen[atom] = domain
             count *= len(domain)
-    found: list[dict[str, bool | None]] = []
+    found: list[tuple[dict[str, bool | None], dict[str, str | None]]] = []
     for combination in itertools.product(*chosen.values()):
         values = dict(zip(chosen, combination))
         scenario = {name: conditions.evaluate(name, values) for name in names}
-        if scenario not in found:
-            found.append(scenario)
+        parameters = {atom.name: value if isinstance(value, str) else None
+                      for atom, value in values.items() if not atom.free}
+        if all(scenario != seen for seen, _ in found):
+            found.append((scenario, parameters))
     return found

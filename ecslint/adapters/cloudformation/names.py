@@ -16,6 +16,7 @@ from typing import Any
 
 from ecslint.adapters.cloudformation.schemas import definition_of, resource_schema
 from ecslint.model import ModelObject, Naming, is_intrinsic
+from ecslint.model.values import Unresolved
 from ecslint.resources import data_dir
 from ecslint.tree import Node
 
@@ -51,18 +52,17 @@ class CloudFormationNaming(Naming):
         self.fmt = fmt
 
     def term(self, obj: ModelObject, path: str) -> str:
-        if obj.resource is None:
+        resource = obj.resource or getattr(getattr(obj, "task", None), "resource", None)
+        if resource is None:
             return path
-        type_name = obj.resource.type
-        definition = PART_DEFINITIONS.get(type(obj).__name__, type_name)
+        definition: str | None = PART_DEFINITIONS.get(type(obj).__name__, resource.type)
         words = []
         for word in path.split("."):
-            cfn, definition = _to_cfn(type_name, definition or "").get(word, (_upper_first(word), None))
+            cfn, definition = _to_cfn(resource.type, definition or "").get(word, (_upper_first(word), None))
             words.append(cfn)
         return ".".join(words)
 
-    def setting(self, obj: ModelObject, path: str, value: Any) -> str:
-        name = self.term(obj, path)
+    def assignment(self, name: str, value: Any) -> str:
         if self.fmt == "json":
             return f"{json.dumps(name)}: {json.dumps(value)}"
         text = json.dumps(value)
@@ -112,8 +112,8 @@ def canonical(type_name: str, properties: Node) -> Node:
 
 def _convert(type_name: str, node: Node, schema: dict[str, Any], definition: str | None) -> Node:
     schema = _target(type_name, schema)
-    if is_intrinsic(node):
-        return node  # unknown: left as written
+    if is_intrinsic(node):  # unknown: opaque, so no rule mistakes it for a mapping
+        return Node(Unresolved(node.plain()), node.line, node.col, node.end_line, node.end_col)
     if node.is_map:
         named = schema.get("properties")
         if named is None:  # a free-form map: keys as written, values converted

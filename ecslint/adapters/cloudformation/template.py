@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ecslint.adapters.cloudformation.validate import validate
 
+from ecslint.adapters.cloudformation import resources_of
 from ecslint.adapters.cloudformation.conditions import Conditions, scenarios
 from ecslint.adapters.cloudformation.intrinsics import Resolver
 from ecslint.adapters.cloudformation.names import CloudFormationNaming, canonical
@@ -42,8 +43,19 @@ class Template:
             else:
                 self.values[name] = definition.get("Default")
         self.types = {name: str(d.get("Type").value) for name, d in self.parameters.items() if d.get("Type")}
-        self.resources = {name: node for name, node in _mapping(root.get("Resources")).items() if node.is_map}
+        self.resources = {name: node for name, node in _mapping(resources_of(root)).items() if node.is_map}
         self.conditions = Conditions(root.get("Conditions"), self.parameters, given)
+
+    def _parameters(self, scenario: dict[str, str | None]) -> dict[str, Node | None]:
+        """The parameter values under a scenario: those its conditions fix (None when it fixes one to a
+        value that is none of those compared: unknown), else the user's value or the default."""
+        values = dict(self.values)
+        for name, value in scenario.items():
+            if name in self.parameters:
+                where = self.parameters[name]
+                values[name] = None if value is None else Node(value, where.line, where.col, where.end_line,
+                                                                where.end_col)
+        return values
 
     def modeled(self) -> list[tuple[str, str, Node]]:
         """The resources ecslint models: (logical id, type, node)."""
@@ -59,10 +71,12 @@ class Template:
         modeled = self.modeled()
         used = self.conditions.referenced([node for _, _, node in modeled])
         combinations = scenarios(self.conditions, used)
+        every = [values for values, _ in combinations]
         objects: list[ModelObject] = []
-        for index, values in enumerate(combinations):
-            scenario = Scenario(values, index, combinations) if len(combinations) > 1 else None
-            resolver = Resolver(self.values, values.get, self.root.get("Mappings"), set(self.resources), self.types)
+        for index, (values, parameters) in enumerate(combinations):
+            scenario = Scenario(values, index, every) if len(combinations) > 1 else None
+            resolver = Resolver(self._parameters(parameters), values.get, self.root.get("Mappings"),
+                                set(self.resources), self.types)
             for name, type_name, node in modeled:
                 condition = node.get("Condition")
                 if condition is not None and values.get(condition.value) is False:

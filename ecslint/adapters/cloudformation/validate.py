@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache, partial
-from typing import Any
+from typing import Any, Callable
 
 from ecslint.adapters.cloudformation.schemas import resource_schema
 from ecslint.findings import Problems, Validation, Violation, collect
@@ -47,6 +47,38 @@ def _is_type(instance: Any, kind: str) -> bool:
     return {"array": list, "object": dict, "null": type(None)}[kind].__instancecheck__(instance)
 
 
+def _numeric(keyword: Callable) -> Callable:
+    """A range keyword that reads a numeric string as the number CloudFormation makes of it."""
+    def check(validator: Any, limit: Any, instance: Any, schema: Any) -> Any:
+        if isinstance(instance, str):
+            if not _NUMBER.fullmatch(instance):
+                return ()
+            instance = float(instance)
+        return keyword(validator, limit, instance, schema)
+    return check
+
+
+def _each_required(validator: Any, required: list[str], instance: Any, schema: Any) -> Any:
+    """``required``, one error a missing member, naming it in ``validator_value``."""
+    from jsonschema.exceptions import ValidationError
+
+    if isinstance(instance, dict):
+        for member in required:
+            if member not in instance:
+                yield ValidationError(f"{member!r} is a required property", validator_value=member)
+
+
+def _textual(keyword: Callable) -> Callable:
+    """A string keyword that reads a number or boolean as the string CloudFormation makes of it."""
+    def check(validator: Any, limit: Any, instance: Any, schema: Any) -> Any:
+        if isinstance(instance, bool):
+            instance = "true" if instance else "false"
+        elif isinstance(instance, (int, float)):
+            instance = str(instance)
+        return keyword(validator, limit, instance, schema)
+    return check
+
+
 @lru_cache(maxsize=None)
 def _validator(type_name: str) -> Any:
     from jsonschema import Draft7Validator
@@ -55,7 +87,11 @@ def _validator(type_name: str) -> Any:
     checker = Draft7Validator.TYPE_CHECKER.redefine_many(
         {kind: (lambda _, instance, kind=kind: _is_type(instance, kind))
          for kind in ("string", "integer", "number", "boolean", "array", "object", "null")})
-    return extend(Draft7Validator, type_checker=checker)(resource_schema(type_name))
+    keywords = {name: _numeric(Draft7Validator.VALIDATORS[name])
+                for name in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")}
+    keywords.update({name: _textual(Draft7Validator.VALIDATORS[name]) for name in ("pattern", "minLength", "maxLength")})
+    keywords["required"] = _each_required
+    return extend(Draft7Validator, validators=keywords, type_checker=checker)(resource_schema(type_name))
 
 
 def validate(obj: ModelObject) -> Validation:
@@ -90,9 +126,8 @@ def _problems(obj: ModelObject, resource: Resource) -> Problems:
                 if key not in known and not any(re.search(p, key) for p in patterns) and not placeholder(key):
                     yield "unknown", partial(_unknown_key, obj, path, node, key, known), None
         elif error.validator == "required" and node.is_map:
-            for member in error.validator_value:
-                if member not in value:
-                    yield "required", partial(_missing, obj, resource, path + [member], node), _canonical(obj, member)
+            member = error.validator_value
+            yield "required", partial(_missing, obj, resource, path + [member], node), _canonical(obj, member)
         elif error.validator in RANGE_KEYWORDS and not placeholder(value):
             yield "range", partial(_out_of_range, obj, path, node, error.validator, error.validator_value), None
 
