@@ -19,6 +19,7 @@ but is a real mistake; **info**, advice.
 
 
 Reporter = Callable[[Rule, Example], list[str]]
+FORMAT_NAMES = {"ecs-api": "ECS API JSON/YAML", "cloudformation": "CloudFormation"}
 
 
 def _example_block(example: Example) -> str:
@@ -52,9 +53,11 @@ def example_findings(rule: Rule, example: Example) -> list[str]:
 def rule_markdown(rule: Rule, heading: str = "#", report: Reporter | None = None) -> str:
     """The rule's page in Markdown: what it checks, why, examples (with what ecslint reports on
     them, given ``report``), fix and references."""
+    also = "".join(f" · {tool}: {', '.join(ids)}" for tool, ids in sorted(rule.equivalents.items()))
     parts = [
         f"{heading} {rule.id} {rule.name}",
-        f"Level: **{rule.level}** · Tags: {', '.join(rule.tags) or '-'} · Since {rule.since}",
+        f"Level: **{rule.level}** · Tags: {', '.join(rule.tags) or '-'} · Inputs: "
+        f"{', '.join(FORMAT_NAMES[f] for f in rule.formats)}{also} · Since {rule.since}",
         f"{heading}# What it does\n\n{rule.summary}",
         f"{heading}# Why is this bad?\n\n{rule.rationale}",
     ]

@@ -215,7 +215,8 @@ def _run_rules(project: Project, enabled: dict[str, Rule], findings: Findings, r
             ctx.current = obj
             try:
                 for violation in check(obj, ctx) or ():
-                    findings.add(violation.node, obj.source.path, rule, violation.message, obj.scenario)
+                    where = violation.within or obj
+                    findings.add(violation.node, where.source.path, rule, violation.message, where.scenario)
             except Exception:
                 detail = traceback.format_exc(limit=-3).strip().splitlines()[-1]
                 result.internal_errors.append(f"rule {rule.id} failed on {obj.source.path}: {detail}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from ecslint.safe_text import readable
 from ecslint.tree import Node
@@ -15,10 +15,13 @@ LEVEL_RANK = {"info": 1, "warning": 2, "error": 3}
 
 @dataclass(frozen=True)
 class Violation:
-    """What a check yields: the node that is wrong (or the object that lacks a member) and why."""
+    """What a check yields: the node that is wrong (or the object that lacks a member) and why.
+    ``within``: the object the node belongs to when it is not the object checked (a service's
+    check that points at its task definition, perhaps in another file)."""
 
     node: Node
     message: str
+    within: Any = None
 
 
 @dataclass(frozen=True, order=True)

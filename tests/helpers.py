@@ -19,10 +19,11 @@ def lint_inputs(inputs: list[Input], select: list[str] | None = None, **config) 
     return lint(inputs, registry(), Config(select=select or ["ALL"], **config))
 
 
-def lint_text(content: str, fmt: str = "json", select: list[str] | None = None, name: str | None = None) -> Result:
+def lint_text(content: str, fmt: str = "json", select: list[str] | None = None, name: str | None = None,
+              **config) -> Result:
     """Lint one text as a file named ``name`` (default ``input.json`` / ``input.yaml``)."""
     path = name or f"input.{fmt}"
-    return lint_inputs([Input(path, content.encode("utf-8"))], select)
+    return lint_inputs([Input(path, content.encode("utf-8"))], select, **config)
 
 
 def findings_of(result: Result, rule: str) -> list[Finding]:

@@ -1,7 +1,8 @@
 """Fixtures per rule: ``tests/fixtures/<RULE>/bad_*`` must give exactly the findings of that rule
 listed in ``<file>.expected`` (``line:col: level[RULE] message``, one a line); ``good_*`` none.
 ``context.*`` files of the directory (task definitions, clusters) are linted together with each
-fixture, as files of one project; only the fixture's own findings count.
+fixture, as files of one project; the fixture's own findings count, and those it causes in a context
+file (prefixed with its name), such as a finding at the task definition a service links to.
 
 ``ECSLINT_UPDATE_FIXTURES=1 pytest tests/test_rule_fixtures.py`` rewrites the expectations;
 review the diff before committing it.
@@ -34,6 +35,10 @@ def test_fixture(rule_id, path):
     result = lint_inputs([Input(path.name, path.read_bytes()), *context])
     assert not result.internal_errors
     got = [render_line(f) for f in findings_of(result, rule_id) if f.path == path.name]
+    # What the fixture makes the rule report in a context file (at the other end of a link).
+    alone = {(f.path, render_line(f)) for f in findings_of(lint_inputs(context), rule_id)} if context else set()
+    got += [f"{f.path}:{render_line(f)}" for f in findings_of(result, rule_id)
+            if f.path != path.name and (f.path, render_line(f)) not in alone]
     if path.name.startswith("good_"):
         assert got == [], f"{path.name} must not fire {rule_id}"
         return

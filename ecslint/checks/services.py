@@ -128,25 +128,35 @@ def _unsupported_by(task: TaskDefinition, launch: str, required_name: str) -> st
     computed = _launch_types(task.get("compatibilities"))
     if computed is not None:
         return None if launch in computed else f"is compatible with {', '.join(sorted(computed))} only"
-    required = _launch_types(task.get("requiresCompatibilities"))
+    node = task.get("requiresCompatibilities")
+    absent = node is None or node.value is None
+    required = {EC2} if absent else _launch_types(node)  # registered without it, it is validated for EC2
     if required is None or launch not in IMPLIED_BY_REQUIRED or required & IMPLIED_BY_REQUIRED[launch]:
         return None
+    if absent:
+        return f"sets no {required_name}, so AWS validates it for EC2 only"
     return f"requires {', '.join(sorted(required))} only ({required_name})"
 
 
 def launch_type_incompatible(service: Service, ctx) -> Iterator[Violation]:
-    """A service's launch type must be one its task definition supports."""
+    """A service's launch type must be one its task definition supports. Reported at the task
+    definition's requiresCompatibilities (what usually changes), or at the launch type when the task
+    definition is already registered (describe output)."""
     runs_on, task = _runs_on(service), service.task
     if runs_on is None or task is None:
         return
     launch, node = runs_on
     required = task.term("requiresCompatibilities")
     why = _unsupported_by(task, launch, required)
-    if why:
-        yield Violation(node, f"{service.label} runs on {launch}, but its {task.label} {why}; AWS rejects it with "
-                              f"\"Task definition does not support launch_type {launch}.\" Add \"{launch}\" to the "
-                              f"task definition's {required} (and meet what that launch type needs), or change the "
-                              "launch type.")
+    if not why:
+        return
+    message = (f"{service.label} runs on {launch}, but its {task.label} {why}; AWS rejects it with \"Task definition "
+               f"does not support launch_type {launch}.\" Add \"{launch}\" to the task definition's {required} (and "
+               "meet what that launch type needs), or change the launch type.")
+    if task.get("compatibilities") is not None:
+        yield Violation(node, message)
+    else:
+        yield Violation(task.get("requiresCompatibilities") or task.node, message, within=task)
 
 
 # --- ECS123 ----------------------------------------------------------------------------------------

@@ -128,6 +128,8 @@ def _problems(obj: ModelObject, resource: Resource) -> Problems:
         elif error.validator == "required" and node.is_map:
             member = error.validator_value
             yield "required", partial(_missing, obj, resource, path + [member], node), _canonical(obj, member)
+        elif error.validator == "minItems" and value == []:
+            yield "required", partial(_empty, obj, resource, path, node), _canonical(obj, str(path[-1])) if path else None
         elif error.validator in RANGE_KEYWORDS and not placeholder(value):
             yield "range", partial(_out_of_range, obj, path, node, error.validator, error.validator_value), None
 
@@ -202,6 +204,17 @@ def _missing(obj: ModelObject, resource: Resource, path: list[str | int], parent
            f"{_pointer(path[:-1]) if path[:-1] else '#'}: required key [{path[-1]}] not found"
     return Violation(parent, f"{where} of {label} is missing, but CloudFormation requires it and rejects the "
                              f"resource with \"{said}\". Add {path[-1]}.")
+
+
+# What AWS says when a list that needs items is empty.
+EMPTY_ERRORS = {"ContainerDefinitions": "Container list cannot be empty."}
+
+
+def _empty(obj: ModelObject, resource: Resource, path: list[str | int], node: Node) -> Violation:
+    where, label = _place(obj, path)
+    said = EMPTY_ERRORS.get(str(path[-1]) if path else "")
+    rejects = f"AWS rejects it with \"{said}\"" if said else "CloudFormation rejects the resource"
+    return Violation(node, f"{where} of {label} is empty, but it needs at least one item; {rejects}. Add one.")
 
 
 LIMITS = {"minimum": "at least {}", "maximum": "at most {}", "exclusiveMinimum": "more than {}",
