@@ -2,6 +2,7 @@
 """Speed benchmark: wall time of whole ecslint runs, median of several, measured in one go.
 
     python3 benchmarks/bench.py [--runs 7] [--corpus ../shared/corpus] [--peers] [--against REV]
+    python3 benchmarks/bench.py --templates [--runs 1]
 
 Times (each a fresh process, as a pre-commit hook or CI step runs it):
 - ``ecslint --version`` (start-up),
@@ -10,12 +11,15 @@ Times (each a fresh process, as a pre-commit hook or CI step runs it):
 and ``-X importtime`` of a plain run's imports. With ``--against REV``, the same runs of that
 git revision (checked out in a temporary worktree) are interleaved with this one's, and the
 ratios printed. With ``--peers``, the start-up of cfn-lint and checkov where installed, for
-scale. Never run in tests: this machine is noisy, so quote ratios from one run of this script.
+scale. With ``--templates``, ecslint and cfn-lint (where installed) on every CloudFormation, CDK
+and Copilot template of the corpus (``MANIFEST.tsv``), each in one process, alternating, and the
+ratio. Never run in tests: this machine is noisy, so quote ratios from one run of this script.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import os
 import re
 import shutil
@@ -67,13 +71,38 @@ def import_ms(module: str) -> float:
     return total / 1000
 
 
+def templates(corpus: str, runs: int) -> None:
+    """ecslint against cfn-lint on the corpus's templates, alternating, median of ``runs`` each."""
+    with open(os.path.join(corpus, "MANIFEST.tsv"), encoding="utf-8") as handle:
+        paths = [os.path.join(corpus, row["path"]) for row in csv.DictReader(handle, delimiter="\t")
+                 if row["kind"].endswith("-template")]
+    cfn_lint = shutil.which("cfn-lint") or str(Path(sys.executable).parent / "cfn-lint")
+    commands = {"ecslint": [sys.executable, "-m", "ecslint", "check", "-q", *paths]}
+    if os.path.exists(cfn_lint):
+        commands["cfn-lint"] = [cfn_lint, "--format", "parseable", "--", *paths]
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, command in commands.items():
+            times[name].append(wall(command, 1))
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    for name, seconds in medians.items():
+        print(f"{seconds:9.2f} s  {name} on {len(paths)} templates of the corpus")
+    if "cfn-lint" in medians:
+        print(f"ecslint takes {medians['ecslint'] / medians['cfn-lint']:.3f} of cfn-lint's time "
+              f"({medians['cfn-lint'] / medians['ecslint']:.0f}x faster)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
     parser.add_argument("--peers", action="store_true")
     parser.add_argument("--against", metavar="REV", help="compare with this git revision, in one run")
+    parser.add_argument("--templates", action="store_true", help="ecslint against cfn-lint on the corpus's templates")
     args = parser.parse_args()
+    if args.templates:
+        templates(os.path.abspath(args.corpus), args.runs)
+        return
     if args.against:
         versus(args.against, [
             ("ecslint check examples/fargate-web.json", ["check", str(ROOT / "examples/fargate-web.json")], args.runs),

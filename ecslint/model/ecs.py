@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from ecslint.model.base import ByName, ModelObject, Scenario
-from ecslint.model.values import literal_str
+from ecslint.model.values import literal_str, shown
 from ecslint.tree import Node, as_str
 
 FARGATE = "FARGATE"
@@ -102,7 +102,8 @@ class ContainerDefinition(ModelObject):
 
     @property
     def own_label(self) -> str:
-        return f"container '{self.name}'" if self.name else "a container with no name"
+        name = shown(self.get("name"))
+        return f"container '{name}'" if name else "a container with no name"
 
     @property
     def image(self) -> str | None:
@@ -129,7 +130,8 @@ class Volume(ModelObject):
 
     @property
     def own_label(self) -> str:
-        return f"volume '{self.name}'" if self.name else "a volume with no name"
+        name = shown(self.get("name"))
+        return f"volume '{name}'" if name else "a volume with no name"
 
     @property
     def efs(self) -> Node | None:

@@ -106,3 +106,24 @@ def literal_node(root: Node, path: list[str | int]) -> Node | None:
         if node is None:
             return None
     return None if unknowable(node) else node
+
+
+def shown(node: Node | None) -> str | None:
+    """A value for a message: its text, or for what a template computes the expression in short
+    (``${WorkloadName}`` for ``!Ref WorkloadName``, ``${Role.Arn}``, ``!ImportValue shared-role``)."""
+    if node is None or node.value is None:
+        return None
+    text = as_str(node)
+    if text is not None:
+        return text or None
+    call = function_call(node.plain())
+    if call is None:
+        return None
+    name, argument = call
+    if name == "Ref" and isinstance(argument, str):
+        return "${" + argument + "}"
+    if name == "Fn::GetAtt" and isinstance(argument, list):
+        return "${" + ".".join(map(str, argument)) + "}"
+    if name == "Fn::Sub":
+        return argument if isinstance(argument, str) else str(argument[0]) if argument else None
+    return f"!{name.removeprefix('Fn::')} {json.dumps(argument, default=str)[:60]}"

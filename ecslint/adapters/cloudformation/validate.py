@@ -16,8 +16,8 @@ from typing import Any, Callable
 
 from ecslint.adapters.cloudformation.schemas import resource_schema
 from ecslint.findings import Problems, Validation, Violation, collect
-from ecslint.model import ModelObject, Resource, literal_str
-from ecslint.model.values import literal_node, placeholder
+from ecslint.model import ModelObject, Resource
+from ecslint.model.values import literal_node, placeholder, shown
 from ecslint.tree import Node
 from ecslint.wording import closest, dotted, json_value, or_list, short, type_fix, type_words
 
@@ -148,7 +148,7 @@ def _place(obj: ModelObject, path: list[str | int]) -> tuple[str, str]:
     """``(path inside the object, how messages name the object)``: inside a container or volume of a
     task definition, the container; else the resource."""
     if len(path) > 2 and path[0] in ITEM_KINDS and isinstance(path[1], int) and obj.resource is not None:
-        name = literal_str(obj.resource.properties.at(path[0], path[1], "Name"))
+        name = shown(obj.resource.properties.at(path[0], path[1], "Name"))
         return dotted(path[2:]), f"{ITEM_KINDS[path[0]]} '{name}'" if name else f"{path[0]}[{path[1]}]"
     return dotted(path), obj.label
 
