@@ -50,9 +50,12 @@ def _index(project: Project) -> Index:
 
 
 def follow(obj: ModelObject, node: Node | None, index: Index, kind: type) -> ModelObject | None:
-    """The object of the same template (and scenario) that ``node`` references, if it is a ``kind``."""
+    """The object of the same template (and scenario, or of no scenario: a resource that no
+    condition changes) that ``node`` references, if it is a ``kind``."""
     logical_id = referenced_resource(node)
-    target = index.get(_key(obj, logical_id)) if logical_id else None
+    if not logical_id:
+        return None
+    target = index.get(_key(obj, logical_id)) or index.get((obj.source.path, -1, logical_id))
     return target if isinstance(target, kind) else None
 
 

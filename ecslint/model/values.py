@@ -69,7 +69,10 @@ def is_intrinsic(node: Node | None) -> bool:
         return False
     if isinstance(node.value, Unresolved):
         return True
-    return node.is_map and len(node.value) == 1 and function_call(node.plain()) is not None
+    if not node.is_map or len(node.value) != 1:
+        return False
+    name = next(iter(node.value))
+    return name in ("Ref", "Condition") or name.startswith("Fn::")
 
 
 def same_value(first: Node | None, second: Node | None) -> bool:

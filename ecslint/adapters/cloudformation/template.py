@@ -67,17 +67,24 @@ class Template:
         return found
 
     def objects(self) -> list[ModelObject]:
-        """The model objects of the modeled resources, once for each scenario of the conditions they use."""
+        """The model objects of the modeled resources: once for each scenario of the conditions they use
+        (or of the parameters those conditions fix), and once, with no scenario, for the others."""
         modeled = self.modeled()
         used = self.conditions.referenced([node for _, _, node in modeled])
         combinations = scenarios(self.conditions, used)
         every = [values for values, _ in combinations]
+        fixed = {name for _, parameters in combinations for name in parameters}
+        constant = [r for r in modeled if not self.conditions.referenced([r[2]]) and not _names_used(r[2]) & fixed]
+        objects = self._build([r for r in modeled if r not in constant], combinations, every)
+        return objects + self._build(constant, [({}, {})], [{}])
+
+    def _build(self, resources: list[tuple[str, str, Node]], combinations: list, every: list) -> list[ModelObject]:
         objects: list[ModelObject] = []
-        for index, (values, parameters) in enumerate(combinations):
+        for index, (values, parameters) in enumerate(combinations if resources else []):
             scenario = Scenario(values, index, every) if len(combinations) > 1 else None
             resolver = Resolver(self._parameters(parameters), values.get, self.root.get("Mappings"),
                                 set(self.resources), self.types)
-            for name, type_name, node in modeled:
+            for name, type_name, node in resources:
                 condition = node.get("Condition")
                 if condition is not None and values.get(condition.value) is False:
                     continue  # the resource is not created in this scenario
@@ -90,3 +97,21 @@ class Template:
                     Node({}, resolved.line, resolved.col, resolved.line, resolved.col, {})
                 objects.append(BUILDERS[type_name](model_node, self.source, resource))
         return objects
+
+
+def _names_used(node: Node) -> set[str]:
+    """The names a subtree refers to: ``Ref`` targets and ``${Name}`` of ``Fn::Sub`` strings."""
+    found: set[str] = set()
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if current.is_map:
+            ref = current.get("Ref") if len(current.value) == 1 else None
+            if ref is not None and isinstance(ref.value, str):
+                found.add(ref.value)
+            pending.extend(current.value.values())
+        elif current.is_seq:
+            pending.extend(current.value)
+        elif isinstance(current.value, str) and "${" in current.value:
+            found.update(part.split("}", 1)[0].split(".", 1)[0] for part in current.value.split("${")[1:])
+    return found
