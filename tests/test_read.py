@@ -64,6 +64,45 @@ def test_yaml_cloudformation_short_tags_become_long_forms():
     }
 
 
+def test_every_cloudformation_short_form_becomes_its_long_form():
+    text = """
+ref: !Ref Thing
+att: !GetAtt Role.Arn
+att_list: !GetAtt [Role, Arn]
+sub: !Sub "${AWS::Region}"
+sub_list: !Sub ["${A}-x", {A: !Ref B}]
+join: !Join ["", [a, !Ref B]]
+if: !If [Cond, 1, !Ref AWS::NoValue]
+select: !Select [0, !GetAZs ""]
+split: !Split [",", "a,b"]
+import: !ImportValue shared
+map: !FindInMap [M, K, V]
+base64: !Base64 "x"
+cidr: !Cidr [10.0.0.0/16, 4, 8]
+cond: !And [!Equals [a, b], !Or [!Not [!Condition C], !Condition D]]
+transform: !Transform {Name: AWS::Include, Parameters: {Location: s3://b/k}}
+"""
+    plain = parse(text, "yaml").roots[0].plain()
+    assert plain == {
+        "ref": {"Ref": "Thing"},
+        "att": {"Fn::GetAtt": ["Role", "Arn"]},
+        "att_list": {"Fn::GetAtt": ["Role", "Arn"]},
+        "sub": {"Fn::Sub": "${AWS::Region}"},
+        "sub_list": {"Fn::Sub": ["${A}-x", {"A": {"Ref": "B"}}]},
+        "join": {"Fn::Join": ["", ["a", {"Ref": "B"}]]},
+        "if": {"Fn::If": ["Cond", 1, {"Ref": "AWS::NoValue"}]},
+        "select": {"Fn::Select": [0, {"Fn::GetAZs": ""}]},
+        "split": {"Fn::Split": [",", "a,b"]},
+        "import": {"Fn::ImportValue": "shared"},
+        "map": {"Fn::FindInMap": ["M", "K", "V"]},
+        "base64": {"Fn::Base64": "x"},
+        "cidr": {"Fn::Cidr": ["10.0.0.0/16", 4, 8]},
+        "cond": {"Fn::And": [{"Fn::Equals": ["a", "b"]},
+                             {"Fn::Or": [{"Fn::Not": [{"Condition": "C"}]}, {"Condition": "D"}]}]},
+        "transform": {"Fn::Transform": {"Name": "AWS::Include", "Parameters": {"Location": "s3://b/k"}}},
+    }
+
+
 def test_yaml_unknown_tags_are_not_executed():
     root = parse("a: !!python/object/apply:os.system ['echo hi']\n", "yaml").roots[0]
     assert root.get("a").plain() == ["echo hi"]
