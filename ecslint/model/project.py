@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from ecslint.model.aws import AWS_KINDS
 from ecslint.model.base import ModelObject
@@ -18,6 +19,7 @@ class Project:
     """Everything read in one run: the objects rules visit, by kind."""
 
     by_kind: dict[str, list[ModelObject]] = field(default_factory=dict)
+    graph: Any = None  # set by the linker: an ecslint.graph.Graph
 
     def add(self, obj: ModelObject) -> None:
         self.by_kind.setdefault(type(obj).__name__, []).append(obj)
