@@ -6,12 +6,25 @@ import re
 from typing import Iterator
 
 from ecslint.findings import Violation
-from ecslint.model import MAX_PATTERN_INPUT, ContainerDefinition, TaskDefinition, is_templated, literal_str, same_value
+from ecslint.graph import arn_name, referenced_id
+from ecslint.iam import pattern, role_of, strings
+from ecslint.model import (MAX_PATTERN_INPUT, ContainerDefinition, InstanceProfile, Role, TaskDefinition,
+                           is_templated, literal_str, same_value)
+from ecslint.model.values import function_call
 from ecslint.tree import Node, as_str
 
 ROLE_FIELDS = ("taskRoleArn", "executionRoleArn")
-_ARN = re.compile(r"^arn:(?P<partition>aws[a-z-]*):(?P<service>[a-z0-9-]*):(?P<region>[^:]*):(?P<account>[^:]*):(?P<resource>.*)$")
-PRIVATE_ECR = re.compile(r"^\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/")
+_ROLE_NAMES = {"taskRoleArn": "task role", "executionRoleArn": "task execution role"}
+_ARN = re.compile(r"^arn:(?P<partition>aws[a-z-]*):(?P<service>[a-z0-9-]*):(?P<region>[^:]*):(?P<account>[^:]*)"
+                  r":(?P<resource>.*)$")
+# An image in a private ECR registry; the account and region may be filled in (``${AWS::AccountId}``: ``*``).
+PRIVATE_ECR = re.compile(r"^(\d{12}|\*)\.dkr\.ecr(-fips)?\.([a-z0-9-]+|\*)\.amazonaws\.com(\.cn)?/")
+
+
+def private_ecr(container: ContainerDefinition) -> Node | None:
+    """The container's image, when it is in a private ECR registry."""
+    image = container.get("image")
+    return image if PRIVATE_ECR.match(pattern(image) or "") else None
 
 
 def _arn(text: str) -> re.Match[str] | None:
@@ -45,7 +58,7 @@ def _role_text(node: Node | None) -> str | None:
 
 def _not_a_role(field: str, text: str, task: TaskDefinition) -> str | None:
     """Why ``text`` is not usable as ``field``; None when it is (or may be) a role."""
-    which = "task role" if field == "taskRoleArn" else "task execution role"
+    which = _ROLE_NAMES[field]
     name = task.term(field)
     if text.strip().lower() in ("null", "none", "undefined"):
         return (f"{name} of {task.label} is the text '{text}', not a role: ECS tries to assume a role named "
@@ -69,12 +82,29 @@ def _not_a_role(field: str, text: str, task: TaskDefinition) -> str | None:
             f"Use the ARN of the {which} (arn:{match['partition']}:iam::<account>:role/<name>).")
 
 
+def _profile_reference(field: str, node: Node | None, task: TaskDefinition, graph) -> str | None:
+    """Why ``node`` is not usable as ``field`` when it refers to an instance profile of the inputs."""
+    profile = graph.target(task, node, InstanceProfile) if referenced_id(node) is not None else None
+    if profile is None:
+        return None
+    which = _ROLE_NAMES[field]
+    call = function_call(node.plain())
+    by_name = call is not None and call[0] == "Ref"
+    what = f"the name of {profile.label} (its Ref)" if by_name else f"the ARN of {profile.label}"
+    outcome = ("ECS reads it as a role's name, so the task gets whatever role has that name, if any, not one made "
+               "for it") if by_name else "AWS rejects it with \"Role is not valid\""
+    return (f"{task.term(field)} of {task.label} is {what}, an EC2 instance profile, not an IAM role: {outcome}. "
+            "An instance profile wraps the container instance role that the EC2 hosts use (it trusts "
+            f"ec2.amazonaws.com); the {which} is an IAM role that trusts ecs-tasks.amazonaws.com. Refer to such a "
+            "role instead (its Arn).")
+
+
 def role_arn_not_a_role(task: TaskDefinition, ctx) -> Iterator[Violation]:
     """``taskRoleArn`` and ``executionRoleArn`` must name IAM roles (not instance profiles, users, ...)."""
     for field in ROLE_FIELDS:
         node = task.get(field)
         text = _role_text(node)
-        reason = _not_a_role(field, text, task) if text else None
+        reason = _not_a_role(field, text, task) if text else _profile_reference(field, node, task, ctx.project.graph)
         if reason:
             yield Violation(node, reason)
 
@@ -98,8 +128,8 @@ def _needs(container: ContainerDefinition, fargate: bool) -> Iterator[tuple[Node
     if as_str(driver) == "awslogs":
         yield driver, ("AWS rejects it with \"Fargate requires task definition to have execution role ARN to "
                        "support log driver awslogs.\"")
-    image = container.get("image")
-    if PRIVATE_ECR.match(as_str(image) or ""):
+    image = private_ecr(container)
+    if image is not None:
         yield image, ("AWS rejects it with \"Fargate requires task definition to have execution role ARN to "
                       "support ECR images.\"")
 
@@ -120,10 +150,46 @@ def execution_role_missing(task: TaskDefinition, ctx) -> Iterator[Violation]:
 
 # --- ECS303: the same role twice -------------------------------------------------------------------
 
+def _role_identity(node: Node | None) -> tuple[str | None, str] | None:
+    """(account, name) of a role reference written out: a name (the account of the caller: None), or a
+    role ARN (an account a template fills in: None too); None when it is not such a reference."""
+    text = _role_text(node)
+    kind, name = arn_name(text) if text else (None, "")
+    if not name or kind not in (None, Role):
+        return None
+    match = _arn(text)
+    account = match["account"] if match is not None and match["account"] != _ACCOUNT else None
+    return account, name
+
+
+def _generic_placeholder(task: TaskDefinition, node: Node) -> bool:
+    """Whether ``node`` is a placeholder that the task definition also writes for other members (a
+    ``<PLACEHOLDER>`` for the family, the image and the roles alike): it stands for different values."""
+    text = as_str(node)
+    return text is not None and is_templated(text) and \
+        sum(1 for value in strings(task.node.plain()) if value == text) > len(ROLE_FIELDS)
+
+
+def _same_role(task: TaskDefinition, graph) -> bool:
+    """Whether the task role and the execution role are known to be one role: the same value (not a
+    generic placeholder), the same role of the inputs (``!Ref Role`` and ``!GetAtt Role.Arn``), or a
+    role's name and its ARN."""
+    task_role, execution_role = task.get("taskRoleArn"), task.get("executionRoleArn")
+    if task_role is None or task_role.value in (None, ""):
+        return False
+    if same_value(task_role, execution_role):
+        return not _generic_placeholder(task, task_role)
+    found = role_of(task, "taskRoleArn", graph)
+    if found is not None:
+        return found is role_of(task, "executionRoleArn", graph)
+    first, second = _role_identity(task_role), _role_identity(execution_role)
+    return first is not None and second is not None and first[1] == second[1] and \
+        (first[0] is None or second[0] is None or first[0] == second[0])
+
+
 def same_task_and_execution_role(task: TaskDefinition, ctx) -> Iterator[Violation]:
     """The task role and the execution role should be different roles (least privilege)."""
-    task_role, execution_role = task.get("taskRoleArn"), task.get("executionRoleArn")
-    if task_role is not None and task_role.value not in (None, "") and same_value(task_role, execution_role):
+    if _same_role(task, ctx.project.graph):
         yield Violation(task.get("executionRoleArn"),
                         f"{task.label} uses the same role as task role and execution role, so the application "
                         "holds the agent's rights (pull images, read every secret of the task, write logs) and "
@@ -151,21 +217,25 @@ def _secret_problem(text: str, allow_ssm: bool) -> str | None:
     return f"an ARN of another service ({service or 'none'})"
 
 
-def _secret_refs(container: ContainerDefinition) -> Iterator[tuple[Node, str, bool]]:
-    """(valueFrom node, where it is, whether SSM parameters are allowed) for every secret reference."""
-    for entry in container.list("secrets"):
-        yield entry.get("valueFrom"), "secrets", True
+def secret_refs(container: ContainerDefinition) -> Iterator[tuple[Node, str, bool, list[str | int]]]:
+    """(valueFrom node, where it is, whether SSM parameters are allowed, its path in the container) for
+    every secret reference."""
+    for index, entry in enumerate(container.list("secrets")):
+        yield entry.get("valueFrom"), "secrets", True, ["secrets", index, "valueFrom"]
     log = container.get("logConfiguration")
-    for entry in log.get("secretOptions").elements() if log is not None and log.get("secretOptions") else []:
-        yield entry.get("valueFrom"), "logConfiguration.secretOptions", True
+    options = log.get("secretOptions") if log is not None else None
+    for index, entry in enumerate(options.elements() if options is not None else []):
+        yield (entry.get("valueFrom"), "logConfiguration.secretOptions", True,
+               ["logConfiguration", "secretOptions", index, "valueFrom"])
     credentials = container.get("repositoryCredentials")
     if credentials is not None:
-        yield credentials.get("credentialsParameter"), "repositoryCredentials.credentialsParameter", False
+        yield (credentials.get("credentialsParameter"), "repositoryCredentials.credentialsParameter", False,
+               ["repositoryCredentials", "credentialsParameter"])
 
 
 def invalid_secret_reference(container: ContainerDefinition, ctx) -> Iterator[Violation]:
     """Secrets come from Secrets Manager secrets or SSM parameters; registry credentials from Secrets Manager."""
-    for node, where, allow_ssm in _secret_refs(container):
+    for node, where, allow_ssm, _ in secret_refs(container):
         text = literal_str(node)
         problem = _secret_problem(text, allow_ssm) if text else None
         if problem is None:
