@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from ecslint.findings import Violation
-from ecslint.model import FARGATE, Service, TaskDefinition, literal_str
+from ecslint.graph import Graph
+from ecslint.model import FARGATE, LoadBalancer, Service, TaskDefinition, literal_str
 from ecslint.tree import Node, as_int, as_str
 
 EC2, EXTERNAL = "EC2", "EXTERNAL"
@@ -26,12 +27,12 @@ DEFAULT_MINIMUM_HEALTHY, DEFAULT_MAXIMUM = 100, 200
 
 # --- Reading a service and its task definition --------------------------------------------------
 
-def _number(node: Node | None) -> int | None:
+def literal_int(node: Node | None) -> int | None:
     """A literal integer (not behind a YAML tag)."""
     return as_int(node) if node is not None and node.tag is None else None
 
 
-def _present(node: Node | None) -> bool:
+def is_set(node: Node | None) -> bool:
     """Set to something: not absent, not null, not an empty list, mapping or string."""
     return node is not None and node.value not in (None, "", [], {})
 
@@ -179,7 +180,7 @@ def _daemon_conflicts(service: Service) -> Iterator[tuple[Node, str, str]]:
     if literal_str(controller) in ("CODE_DEPLOY", "EXTERNAL"):
         yield controller, f"the {controller.value} deployment controller does not support it", \
             "Use the ECS deployment controller (the default)."
-    if _present(service.get("placementStrategy")):
+    if is_set(service.get("placementStrategy")):
         why = f"it sets a {service.term('placementStrategy')}; " + _rejects(
             "The daemon scheduling strategy does not support placement strategies. Remove the placement strategy "
             "and try again")
@@ -191,7 +192,7 @@ def _daemon_conflicts(service: Service) -> Iterator[tuple[Node, str, str]]:
             "The daemon scheduling strategy does not support a desired count for services. Remove the desired count "
             "value and try again"), "Remove it: ECS runs one task on each container instance."
     maximum = service.at("deploymentConfiguration", "maximumPercent")
-    if (_number(maximum) or 0) > 100:
+    if (literal_int(maximum) or 0) > 100:
         why = f"its {service.term('maximumPercent', within='deploymentConfiguration')} is above 100; " + _rejects(
             "The daemon scheduling strategy does not support values above 100 for maximumPercent on a deployment "
             "configuration. Change the maximumPercent value to 100, and try again")
@@ -207,7 +208,7 @@ def _daemon_capacity_providers(service: Service) -> Iterator[tuple[Node, str, st
         yield service.key("capacityProviderStrategy"), why, f"Remove it and set {service.setting('launchType', EC2)}."
     cluster = service.cluster
     if (not own and not _has_launch_type(service) and cluster is not None
-            and _present(cluster.get("defaultCapacityProviderStrategy"))):
+            and is_set(cluster.get("defaultCapacityProviderStrategy"))):
         why = (f"it sets no {service.term('launchType')}, so it would use the default capacity provider strategy "
                f"of {cluster.label}; {DAEMON_STRATEGY}")
         yield service.key("schedulingStrategy"), why, f"Set {service.setting('launchType', EC2)} on the service."
@@ -232,7 +233,8 @@ def _rolling_replica(service: Service) -> bool:
     strategy = service.get("schedulingStrategy")
     controller = service.at("deploymentController", "type")
     deployment = service.at("deploymentConfiguration", "strategy")
-    return ((strategy is None or literal_str(strategy) == "REPLICA") and (controller is None or literal_str(controller) == "ECS")
+    return ((strategy is None or literal_str(strategy) == "REPLICA")
+            and (controller is None or literal_str(controller) == "ECS")
             and (deployment is None or literal_str(deployment) == "ROLLING"))
 
 
@@ -282,7 +284,7 @@ def deployment_percentages(service: Service, ctx) -> Iterator[Violation]:
     if config is None or not config.is_map:
         return
     minimum_node, maximum_node = config.get("minimumHealthyPercent"), config.get("maximumPercent")
-    minimum, maximum = _number(minimum_node), _number(maximum_node)
+    minimum, maximum = literal_int(minimum_node), literal_int(maximum_node)
     replica = _rolling_replica(service)
     if minimum is not None and not 0 <= minimum <= 100:
         yield Violation(minimum_node, f"{service.term('deploymentConfiguration.minimumHealthyPercent')} of "
@@ -299,9 +301,9 @@ def deployment_percentages(service: Service, ctx) -> Iterator[Violation]:
 
 def _stalled(service: Service, minimum_node: Node | None, maximum_node: Node | None) -> Iterator[Violation]:
     """The percentages (ECS's defaults for the one left out) against the desired count, when literal."""
-    minimum = _number(minimum_node) if minimum_node is not None else DEFAULT_MINIMUM_HEALTHY
-    maximum = _number(maximum_node) if maximum_node is not None else DEFAULT_MAXIMUM
-    desired = _number(service.get("desiredCount"))
+    minimum = literal_int(minimum_node) if minimum_node is not None else DEFAULT_MINIMUM_HEALTHY
+    maximum = literal_int(maximum_node) if maximum_node is not None else DEFAULT_MAXIMUM
+    desired = literal_int(service.get("desiredCount"))
     desired = desired if desired is not None and desired > 0 else None
     if minimum is not None and maximum is not None and _stalls(minimum, maximum, desired):
         where = maximum_node if maximum_node is not None else minimum_node
@@ -315,16 +317,17 @@ def grace_period_unused(service: Service, ctx) -> Iterator[Violation]:
     node = service.get("healthCheckGracePeriodSeconds")
     task = service.task
     # 0 is no grace period (describe output shows 0 for every service); an update keeps the load balancers.
-    if not _number(node) or task is None or _is_update(service):
+    if not literal_int(node) or task is None or _is_update(service):
         return
-    if service.load_balancers or _present(service.get("vpcLatticeConfigurations")):
+    if service.load_balancers or is_set(service.get("vpcLatticeConfigurations")):
         return
     if task.has_health_check:
         return
+    check = task.term("healthCheck", within="containerDefinitions")
     yield Violation(node, f"{service.label} sets {service.term('healthCheckGracePeriodSeconds')}, but it has no load "
                           f"balancer, no VPC Lattice configuration, and no container of {task.label} has a "
-                          f"{task.term('healthCheck', within='containerDefinitions')}, so the grace period has no effect. "
-                          "Remove it, or add the health check it is meant to wait for.")
+                          f"{check}, so the grace period has no effect. Remove it, or add the health check it is "
+                          "meant to wait for.")
 
 
 # --- ECS210 ----------------------------------------------------------------------------------------
@@ -337,7 +340,7 @@ def fargate_placement(service: Service, ctx) -> Iterator[Violation]:
     if not _on_fargate(service):
         return
     for field, what in PLACEMENT.items():
-        if _present(service.get(field)):
+        if is_set(service.get(field)):
             yield Violation(service.key(field),
                             f"{service.label} runs on Fargate but sets {service.term(field)}; AWS rejects it with "
                             f"\"{what} are not supported with FARGATE launch type.\" Placement chooses among EC2 "
@@ -356,7 +359,7 @@ def _needs_platform_1_4(task: TaskDefinition) -> str | None:
     """What in the task definition needs Fargate Linux platform version 1.4.0, if anything."""
     if any(volume.efs is not None for volume in task.volumes):
         return "EFS volumes"
-    if _present(task.get("ephemeralStorage")):
+    if is_set(task.get("ephemeralStorage")):
         return task.term("ephemeralStorage")
     return None
 
@@ -406,7 +409,7 @@ def network_configuration_not_allowed(service: Service, ctx) -> Iterator[Violati
     """A networkConfiguration is only for awsvpc task definitions."""
     task = service.task
     mode = _network_mode(task) if task is not None else None
-    if mode is None or mode == "awsvpc" or not _present(service.get("networkConfiguration")):
+    if mode is None or mode == "awsvpc" or not is_set(service.get("networkConfiguration")):
         return
     name = service.term("networkConfiguration")
     yield Violation(service.key("networkConfiguration"),
@@ -417,26 +420,46 @@ def network_configuration_not_allowed(service: Service, ctx) -> Iterator[Violati
 
 # --- ECS406, ECS407 ----------------------------------------------------------------------------------
 
+def task_network(service: Service) -> tuple[str, str] | None:
+    """The network mode of the service's tasks, and why, for messages: awsvpc when its task definition says so
+    or it runs on Fargate (where every task does), else its task definition's mode; None when unknown."""
+    task = service.task
+    mode = _network_mode(task) if task is not None else None
+    if mode == "awsvpc":
+        return mode, f"its {task.label} uses the awsvpc network mode"
+    if _on_fargate(service):
+        return "awsvpc", "it runs on Fargate, where every task uses the awsvpc network mode"
+    return (mode, f"its {task.label} uses {_network_mode_phrase(task)}") if mode is not None else None
+
+
+def _classic(service: Service, name: Node | None, graph: Graph) -> str | None:
+    """How a message names the Classic Load Balancer a ``loadBalancerName`` gives: its name when written
+    out, or the template's load balancer it refers to; None when unknown (or not a Classic one)."""
+    if literal_str(name):
+        return f"the Classic Load Balancer '{name.value}'"
+    balancer = graph.target(service, name, LoadBalancer)
+    if isinstance(balancer, LoadBalancer) and balancer.classic:
+        return f"{balancer.label}, a Classic Load Balancer"
+    return None
+
+
 def classic_load_balancer(service: Service, ctx) -> Iterator[Violation]:
     """Fargate and awsvpc services cannot use a Classic Load Balancer."""
-    task = service.task
-    if task is not None and _network_mode(task) == "awsvpc":
-        why = f"its {task.label} uses the awsvpc network mode"
-    elif _on_fargate(service):
-        why = "it runs on Fargate, where every task uses the awsvpc network mode"
-    else:
+    network = task_network(service)
+    if network is None or network[0] != "awsvpc":
         return
     for balancer in service.load_balancers:
         name = balancer.get("loadBalancerName")
-        if literal_str(name):
+        what = _classic(service, name, ctx.project.graph)
+        if what:
             by_name = service.term("loadBalancerName", within="loadBalancers")
-            yield Violation(name, f"{service.label} attaches the Classic Load Balancer '{name.value}' "
-                                  f"({by_name}), but {why}; AWS rejects the service: a Classic Load Balancer "
-                                  "registers EC2 instances, while each awsvpc task has its own network interface and "
-                                  "IP address. Put an Application Load Balancer (HTTP/HTTPS) or a Network Load "
-                                  "Balancer (TCP/UDP/TLS) in front of the tasks, with a target group of target type "
-                                  f"\"ip\", and give its {service.term('targetGroupArn', within='loadBalancers')} instead "
-                                  f"of {by_name} (keep {service.term('containerName', within='loadBalancers')} and "
+            yield Violation(name, f"{service.label} attaches {what} ({by_name}), but {network[1]}; AWS rejects the "
+                                  "service: a Classic Load Balancer registers EC2 instances, while each awsvpc task "
+                                  "has its own network interface and IP address. Put an Application Load Balancer "
+                                  "(HTTP/HTTPS) or a Network Load Balancer (TCP/UDP/TLS) in front of the tasks, with a "
+                                  "target group of target type \"ip\", and give its "
+                                  f"{service.term('targetGroupArn', within='loadBalancers')} instead of {by_name} "
+                                  f"(keep {service.term('containerName', within='loadBalancers')} and "
                                   f"{service.term('containerPort', within='loadBalancers')}).")
 
 
@@ -454,7 +477,7 @@ def too_many_target_groups(service: Service, ctx) -> Iterator[Violation]:
 
 def _container_ports(mappings: list[Node]) -> list[int] | None:
     """The containerPorts of port mappings; None when one is not a literal or is a port range."""
-    ports = [_number(m.get("containerPort")) for m in mappings]
+    ports = [literal_int(m.get("containerPort")) for m in mappings]
     if any(p is None for p in ports) or any(m.get("containerPortRange") is not None for m in mappings):
         return None
     return ports
@@ -477,7 +500,7 @@ def load_balancer_container(service: Service, ctx) -> Iterator[Violation]:
                                        "AWS rejects the service. Use the name of the container that serves the "
                                        "traffic.")
             continue
-        port, ports = _number(port_node), _container_ports(container.port_mappings)
+        port, ports = literal_int(port_node), _container_ports(container.port_mappings)
         if port is not None and ports is not None and port not in ports:
             maps = f"maps only {', '.join(map(str, ports))}" if ports else "maps no ports"
             yield Violation(port_node, f"the load balancer of {service.label} sends traffic to port {port} of "
