@@ -1,18 +1,20 @@
-"""Storage: EFS volume settings, and stateful services on Fargate's ephemeral storage."""
+"""Storage: EFS volume settings, and databases whose data does not outlive their task."""
 
 from __future__ import annotations
 
 import posixpath
 import re
 from dataclasses import dataclass, replace
-from typing import Iterator
+from typing import Any, Iterator
 
 from ecslint.findings import Violation
-from ecslint.model import ContainerDefinition, Volume
+from ecslint.model import AccessPoint, ContainerDefinition, Service, Volume, literal_str
+from ecslint.model.values import shown, unknowable
 from ecslint.tree import Node, as_str, is_true
 
 ENABLED = "ENABLED"
-# Volume types whose data outlives the task (EBS configured at launch is checked separately).
+# Volume types whose data outlives the task wherever it runs (EBS configured at launch is decided by
+# who attaches it; bind mounts and Docker volumes by their settings).
 PERSISTENT_VOLUME_TYPES = (
     "efsVolumeConfiguration",
     "fsxWindowsFileServerVolumeConfiguration",
@@ -138,12 +140,56 @@ def _data_dir(container: ContainerDefinition, image: StatefulImage) -> str | Non
     return moved if moved and moved.startswith("/") else image.data_dir
 
 
-def is_persistent(volume: Volume | None) -> bool:
-    """A volume whose data outlives the task: EFS, FSx, S3 Files, or EBS configured at launch."""
-    if volume is None:
-        return False
-    return is_true(volume.get("configuredAtLaunch")) or any(
-        node is not None and node.is_map for node in map(volume.get, PERSISTENT_VOLUME_TYPES))
+@dataclass(frozen=True)
+class Lifetime:
+    """How long the data on a volume lives: beyond the task (``outlives`` True), no longer than the
+    task (False), or unknown (None); ``service`` is the service whose EBS volume it is."""
+
+    outlives: bool | None
+    service: Service | None = None
+
+
+def _managing_service(volume: Volume, ctx) -> Service | None:
+    """The service among the inputs that runs the volume's task and attaches an EBS volume for it (its
+    ``volumeConfigurations`` name the volume)."""
+    for service in ctx.project.services:
+        if service.task is not volume.task:
+            continue
+        for configuration in service.list("volumeConfigurations"):
+            if volume.name and literal_str(configuration.get("name")) == volume.name \
+                    and _is_set(configuration.get("managedEBSVolume")):
+                return service
+    return None
+
+
+def _lifetime(volume: Volume, ctx) -> Lifetime:
+    """How long the data of ``volume`` lives.
+
+    EFS, FSx and S3 Files outlive the task; so does a bind mount of a host path (``host.sourcePath``,
+    on that container instance) and a Docker volume of ``scope: shared``. A bind mount without a host
+    path, a task-scoped Docker volume (the default scope) and an EBS volume that a service attaches
+    at launch go with the task (ECS deletes a service's EBS volumes when its tasks stop). An EBS
+    volume configured at launch that no service among the inputs attaches is unknown (RunTask may keep it).
+    """
+    if any(unknowable(node) for name, node in volume.node.items() if name != "name"):
+        return Lifetime(None)
+    if any(_is_set(volume.get(kind)) for kind in PERSISTENT_VOLUME_TYPES):
+        return Lifetime(True)
+    if is_true(volume.get("configuredAtLaunch")):
+        service = _managing_service(volume, ctx)
+        return Lifetime(False, service) if service is not None else Lifetime(None)
+    source_path = volume.at("host", "sourcePath")
+    if _is_set(source_path):
+        return Lifetime(True)
+    scope = volume.at("dockerVolumeConfiguration", "scope")
+    if scope is not None and scope.value not in (None, "task"):
+        return Lifetime(None if unknowable(scope) else scope.value == "shared")
+    return Lifetime(False)
+
+
+def _is_set(node: Node | None) -> bool:
+    """Set to something: not absent, not null, not an empty string, list or mapping."""
+    return node is not None and node.value not in (None, "", [], {})
 
 
 # Containers whose mounts one container may take through volumesFrom chains: a task definition has at
@@ -176,37 +222,52 @@ def _covers(mount_path: str, path: str) -> bool:
     return mount == target or target.startswith(mount.rstrip("/") + "/")
 
 
-def _persisted(container: ContainerDefinition, path: str) -> bool:
-    """Whether a persistent volume is mounted at ``path`` or at one of its parents (True when that
-    cannot be known)."""
-    task = container.task
-    mounts = _mount_points(container) if task is not None else []
-    if mounts is None:
-        return True  # unknown: stay silent
-    for mount in mounts:
-        mount_path, source = as_str(mount.get("containerPath")), as_str(mount.get("sourceVolume"))
-        if mount_path and source and _covers(mount_path, path) and is_persistent(task.volume(source)):
-            return True
-    return False
+def _data_lifetime(container: ContainerDefinition, path: str, ctx) -> tuple[Lifetime, Volume | None]:
+    """How long what the container writes at ``path`` lives, and on which volume: the volume of the
+    innermost mount that holds ``path`` decides (no mount: the container's writable layer)."""
+    task, mounts = container.task, _mount_points(container)
+    if task is None or mounts is None:
+        return Lifetime(None), None
+    holding = [(posixpath.normpath(where), mount) for mount in mounts
+               if (where := as_str(mount.get("containerPath"))) and _covers(where, path)]
+    if not holding:
+        return Lifetime(False), None
+    _, innermost = max(holding, key=lambda pair: len(pair[0]))
+    source = literal_str(innermost.get("sourceVolume"))
+    volume = task.volume(source) if source else None
+    if volume is None:  # a volume the task does not define is ECS110's; an unknown name is unknown
+        return Lifetime(False if source and not task.volumes_by_name.open else None), None
+    return _lifetime(volume, ctx), volume
 
 
 def stateful_container_without_efs(container: ContainerDefinition, ctx) -> Iterator[Violation]:
-    """On Fargate, a database or queue image whose data directory is not on persistent storage."""
-    image_node, image = container.get("image"), container.image
-    if container.task is None or not container.task.is_fargate or not image:
+    """A database or queue image whose data directory is not on storage that outlives the task."""
+    task, image_node, image = container.task, container.get("image"), container.image
+    known = stateful_image(image) if task is not None and image else None
+    data_dir = _data_dir(container, known) if known is not None else None
+    if data_dir is None:
         return
-    known = stateful_image(image)
-    if known is None:
-        return
-    data_dir = _data_dir(container, known)
-    if data_dir is None or _persisted(container, data_dir):
+    lifetime, volume = _data_lifetime(container, data_dir, ctx)
+    if lifetime.outlives is not False:
         return
     instead = f" or use {known.managed}" if known.managed else ""
-    yield Violation(image_node,
-                    f"{container.label} runs {known.product} on Fargate, but no persistent volume is mounted at "
-                    f"{data_dir}, where it keeps its data: Fargate task storage is ephemeral, so the data is lost "
-                    f"whenever the task stops. Mount an EFS volume there{instead}; if it only holds a cache, suppress "
-                    "this finding.")
+    fix = f"Mount an EFS volume there{instead}; if it only holds a cache, suppress this finding."
+    if lifetime.service is not None and volume is not None:
+        service = lifetime.service
+        why = (f"{container.label} runs {known.product} and keeps its data at {data_dir} on {volume.label}, an EBS "
+               f"volume that {service.label} attaches at launch ({service.term('volumeConfigurations')}): ECS deletes "
+               "it when the task stops (the ECS Developer Guide: \"Ephemeral when attached to a task maintained by a "
+               "service\"), so every new task starts with an empty volume.")
+    elif task.is_fargate:
+        why = (f"{container.label} runs {known.product} on Fargate, but no persistent volume is mounted at "
+               f"{data_dir}, where it keeps its data: Fargate task storage is ephemeral, so the data is lost "
+               "whenever the task stops.")
+    else:
+        why = (f"{container.label} runs {known.product}, but no persistent volume is mounted at {data_dir}, where "
+               "it keeps its data: it stays in the container's writable layer or in a volume that lives only as "
+               "long as the task, and both are removed with the task, so a replacement task (on this container "
+               "instance or another) starts empty.")
+    yield Violation(image_node, f"{why} {fix}")
 
 
 def volume_label(volume: Volume) -> str:
@@ -223,15 +284,26 @@ def transit_encryption(efs: Node) -> tuple[Node | None, str | None]:
     return node, node.value if node.value in (ENABLED, "DISABLED") else None
 
 
-def encryption_requirement(volume: Volume, efs: Node) -> str | None:
+def access_point_id(efs: Node) -> Node | None:
+    """The ``authorizationConfig.accessPointId`` of an EFS volume configuration, when it is set (to an id
+    or to a reference that gives one)."""
+    node = efs.at("authorizationConfig", "accessPointId")
+    return node if _is_set(node) else None
+
+
+def access_point_name(volume: Volume, node: Node, graph: Any = None) -> str:
+    """How messages name the access point ``node`` gives: the access point resource it refers to
+    (``AccessPoint 'Uploads'``), else ``access point fsap-0123`` (or the expression that gives it)."""
+    target = graph.target(volume, node, AccessPoint) if graph is not None else None
+    return target.label if target is not None else f"access point {shown(node)}"
+
+
+def encryption_requirement(volume: Volume, efs: Node, graph: Any = None) -> str | None:
     """Why ECS requires transit encryption on this EFS volume (IAM authorization or an access point), or None."""
-    auth = efs.get("authorizationConfig")
-    if auth is None:
-        return None
-    if as_str(auth.get("iam")) == ENABLED:
+    if as_str(efs.at("authorizationConfig", "iam")) == ENABLED:
         return f"IAM authorization ({volume.term('authorizationConfig.iam', within='efsVolumeConfiguration')}: ENABLED)"
-    access_point = as_str(auth.get("accessPointId"))
-    return f"access point {access_point}" if access_point else None
+    access_point = access_point_id(efs)
+    return access_point_name(volume, access_point, graph) if access_point is not None else None
 
 
 def unencrypted(volume: Volume, node: Node | None, value: str | None) -> tuple[Node, str] | None:
@@ -254,7 +326,7 @@ def encryption_setting(volume: Volume) -> str:
 def efs_transit_encryption_required(volume: Volume, ctx) -> Iterator[Violation]:
     """IAM authorization or an access point needs ``transitEncryption: ENABLED``."""
     efs = volume.efs
-    reason = encryption_requirement(volume, efs) if efs is not None else None
+    reason = encryption_requirement(volume, efs, ctx.project.graph) if efs is not None else None
     if reason is None:
         return
     found = unencrypted(volume, *transit_encryption(efs))
@@ -262,20 +334,22 @@ def efs_transit_encryption_required(volume: Volume, ctx) -> Iterator[Violation]:
         return
     yield Violation(found[0],
                     f"EFS {volume_label(volume)} uses {reason} but {found[1]}; ECS requires "
-                    "transit encryption whenever IAM authorization or an access point is used. "
+                    "transit encryption whenever IAM authorization or an access point is used, as both work "
+                    "through the TLS connection of the EFS mount helper. "
                     f"Set {encryption_setting(volume)}.")
 
 
 def efs_access_point_root_directory(volume: Volume, ctx) -> Iterator[Violation]:
     """With an access point, ``rootDirectory`` must be omitted or "/"."""
     efs = volume.efs
-    access_point = as_str(efs.at("authorizationConfig", "accessPointId")) if efs is not None else None
+    access_point = access_point_id(efs) if efs is not None else None
     node = efs.get("rootDirectory") if efs is not None else None
     root = as_str(node)
-    if not access_point or not root or root == "/":
+    if access_point is None or not root or root == "/":
         return
     name = volume.term("rootDirectory", within="efsVolumeConfiguration")
+    through = access_point_name(volume, access_point, ctx.project.graph)
     yield Violation(node,
-                    f"EFS {volume_label(volume)} mounts through access point {access_point} but sets {name} "
-                    f'"{root}"; with an access point, {name} must be omitted or "/" and AWS rejects anything '
-                    f"else. Remove {name} and set the directory on the access point instead.")
+                    f"EFS {volume_label(volume)} mounts through {through} "
+                    f'but sets {name} "{root}"; with an access point, {name} must be omitted or "/" and AWS rejects '
+                    f"anything else. Remove {name} and set the directory on the access point instead.")
