@@ -78,6 +78,8 @@ def main() -> None:
 @click.option("--rules-dir", multiple=True, type=click.Path(file_okay=False), help="Extra rule pack directory.")
 @click.option("--parameters", "parameters", multiple=True, metavar="FILE|KEY=VALUE",
               help="Template parameter values: a parameters file, or Key=Value (repeatable).")
+@click.option("--var-file", "var_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Terraform variable values: a .tfvars or .tfvars.json file (repeatable).")
 @click.option("--with-cfn-lint", is_flag=True,
               help="Also run cfn-lint on the templates and report its findings (needs ecslint[cfn-lint]).")
 @click.option("--stdin-filename", help="The name to report for standard input ('-').")
@@ -86,7 +88,7 @@ def main() -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Name the skipped files and why.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line.")
 def check(paths, output_format, output, fail_level, select, ignore, exclude, config_path, rules_dir, parameters,
-          with_cfn_lint, stdin_filename, color, category, verbose, quiet) -> None:
+          var_files, with_cfn_lint, stdin_filename, color, category, verbose, quiet) -> None:
     """Lint ECS task definitions (JSON or YAML files, directories, or - for standard input)."""
     from ecslint.config import ConfigError, load_config
     from ecslint.discover import collect
@@ -108,6 +110,7 @@ def check(paths, output_format, output, fail_level, select, ignore, exclude, con
         config.exclude = config.exclude + list(exclude)
         config.fail_level = fail_level or config.fail_level
         config.parameters = {**config.parameters, **read_parameters(list(parameters))}
+        config.var_files = config.var_files + list(var_files)
         config.resolve(registry)  # reports unknown selectors before any work
     except (ConfigError, ParameterError) as exc:
         _fail(str(exc))

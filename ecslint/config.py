@@ -9,6 +9,7 @@ The file is found upward from the working directory (``--config`` names one). Ke
     exclude: ["generated/**"]
     fail-level: warning             # error | warning | info | none
     parameters: [params/prod.json, Env=prod]   # template parameter values (files or Key=Value)
+    var-files: [envs/prod.tfvars]   # Terraform variable values
 
 Selectors resolve like ruff's: the most specific selector that matches a rule wins, and
 ``ignore`` wins a tie. Command-line options override the file.
@@ -47,6 +48,7 @@ class Config:
     exclude: list[str] = field(default_factory=list)
     fail_level: str = "warning"
     parameters: dict[str, str] = field(default_factory=dict)  # template parameter values
+    var_files: list[str] = field(default_factory=list)  # Terraform variable files
     path: str | None = None
     root: str = "."
 
@@ -200,6 +202,10 @@ def load_config(path: str | None = None, start: str = ".") -> Config:
         parameters = read_parameters([str(p) for p in data.get("parameters", [])], found.resolve().parent)
     except ParameterError as exc:
         raise ConfigError(f"{found}: parameters: {exc}") from None
+    var_files = [str(found.resolve().parent / str(p)) for p in data.get("var-files", [])]
+    missing = next((p for p in var_files if not os.path.isfile(p)), None)
+    if missing is not None:
+        raise ConfigError(f"{found}: var-files: no such file: {missing}")
     return Config(
         select=list(data.get("select", ["ALL"])),
         ignore=list(data.get("ignore", [])),
@@ -208,6 +214,7 @@ def load_config(path: str | None = None, start: str = ".") -> Config:
         exclude=list(data.get("exclude", [])),
         fail_level=data.get("fail-level", "warning"),
         parameters=parameters,
+        var_files=var_files,
         path=str(found),
         root=str(found.resolve().parent),
     )

@@ -9,6 +9,7 @@ a read that blocks forever or never ends.
 from __future__ import annotations
 
 import os
+import re
 import stat
 import sys
 from pathlib import Path
@@ -16,7 +17,8 @@ from typing import Callable, Iterator
 
 from ecslint.engine import Input
 
-EXTENSIONS = (".json", ".yaml", ".yml", ".template")  # .template: CloudFormation's own
+# CloudFormation's own .template; Terraform's .tf, and .json.tpl templates of container definitions
+EXTENSIONS = (".json", ".yaml", ".yml", ".template", ".tf", ".json.tpl")
 SKIP_DIRS = frozenset(
     {".git", ".hg", ".svn", "node_modules", ".venv", "venv", ".tox", ".nox", "__pycache__",
      ".mypy_cache", ".pytest_cache", ".ruff_cache", ".terraform", ".idea", ".vscode"}
@@ -107,19 +109,45 @@ def read_stdin(name: str | None) -> Input:
     return Input(shown, data)
 
 
+# A Terraform module call with a local source: ``source = "../modules/service"``.
+_LOCAL_MODULE = re.compile(rb'^[ \t]*source[ \t]*=[ \t]*"(\.\.?/[^"$\n]*)"', re.MULTILINE)
+
+
+def _local_modules(item: Input) -> list[str]:
+    """The directories of the modules a ``.tf`` file calls with a local source."""
+    if item.data is None or item.file is None or not item.file.endswith(".tf") or b"source" not in item.data:
+        return []
+    base = os.path.dirname(item.file)
+    return [os.path.normpath(os.path.join(base, m.group(1).decode("utf-8", "replace")))
+            for m in _LOCAL_MODULE.finditer(item.data)]
+
+
 def collect(paths: list[str], excluded: Callable[[str], bool], stdin_name: str | None = None) -> list[Input]:
-    """Every input to lint, in a stable order, each file once."""
+    """Every input to lint, in a stable order, each file once; and the directories of the Terraform
+    modules they call with a local source, each linted as a module of its own."""
     inputs: list[Input] = []
     seen: set[str] = set()
-    for path in paths:
+    pending = list(paths)
+    walked: set[str] = set()
+    while pending:
+        path = pending.pop(0)
         if path == "-":
             inputs.append(read_stdin(stdin_name))
             continue
+        if os.path.isdir(path):
+            walked.add(os.path.realpath(path))
         found = _walk(path, excluded) if os.path.isdir(path) else [] if excluded(path) else [(path, None)]
         for file, error in found:
             key = os.path.realpath(file)
             if key in seen:
                 continue
             seen.add(key)
-            inputs.append(Input(display_path(file), None, error) if error else read_file(file, named=file == path))
+            item = Input(display_path(file), None, error) if error else read_file(file, named=file == path)
+            inputs.append(item)
+            for directory in _local_modules(item):
+                real = os.path.realpath(directory)
+                if os.path.isdir(directory) and real not in walked and not excluded(directory) and \
+                        not any(real.startswith(w + os.sep) for w in walked):
+                    walked.add(real)
+                    pending.append(directory)
     return inputs

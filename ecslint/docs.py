@@ -19,7 +19,7 @@ but is a real mistake; **info**, advice.
 
 
 Reporter = Callable[[Rule, Example], list[str]]
-FORMAT_NAMES = {"ecs-api": "ECS API JSON/YAML", "cloudformation": "CloudFormation"}
+FORMAT_NAMES = {"ecs-api": "ECS API JSON/YAML", "cloudformation": "CloudFormation", "terraform": "Terraform"}
 
 
 def _example_block(example: Example) -> str:

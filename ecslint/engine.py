@@ -10,7 +10,7 @@ import traceback
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from ecslint.adapters import NOT_ECS, AdaptOptions, adapt, may_hold_ecs
+from ecslint.adapters import NOT_ECS, Adapted, AdaptOptions, adapt, may_hold_ecs
 from ecslint.config import Config
 from ecslint.findings import LEVEL_RANK, Finding
 from ecslint.link import link
@@ -135,12 +135,13 @@ def read_input(item: Input) -> Document | None:
 def lint(inputs: list[Input], registry: Registry, config: Config) -> Result:
     """Lint ``inputs`` together with the rules that ``config`` enables."""
     result = Result()
-    options = AdaptOptions(parameters=config.parameters)
+    options = AdaptOptions(parameters=config.parameters, var_files=config.var_files)
     enabled = config.resolve(registry)
     project = Project()
     documents = result.documents
     written: dict[str, list] = {}  # the suppressions each file's format writes
     syntax = registry.engine_rule("syntax-error")
+    adapted_files: list[tuple[Document, Adapted]] = []
     for item in inputs:
         try:
             document = read_input(item)
@@ -157,11 +158,8 @@ def lint(inputs: list[Input], registry: Registry, config: Config) -> Result:
         if adapted.skipped:
             result.skipped.append((item.path, adapted.skipped))
             continue
-        result.linted.append(item.path)
-        result.documents.append(document)
-        written[document.path] = adapted.suppressions
-        for obj in adapted.objects:
-            project.add(obj)
+        adapted_files.append((document, adapted))
+    _add_to_project(adapted_files, project, result, written)
     link(project)
 
     findings = Findings(config)
@@ -177,10 +175,37 @@ def lint(inputs: list[Input], registry: Registry, config: Config) -> Result:
         if document.fmt == "yaml":
             suppressions = inline_suppressions(document.text, document.roots) + suppressions
         own = apply_suppressions(own, suppressions, registry, set(enabled), document.path)
-        own = sorted(f for f in own if not findings.ignored(document.path, enabled[f.rule]))
+        # (a file two objects read, such as one template two task definitions render, says a thing once)
+        own = sorted({f for f in own if not findings.ignored(document.path, enabled[f.rule])})
         result.findings.extend(_capped(own, findings.unkept.get(document.path, Counter()), registry))
     result.findings.sort()
     return result
+
+
+def _add_to_project(adapted_files: list[tuple[Document, Adapted]], project: Project, result: Result,
+                    written: dict[str, list]) -> None:
+    """The objects of every adapted file, but of a file another input reads as part of itself (a
+    JSON file of container definitions that a ``.tf`` file reads with ``file()``); and every file
+    findings may point into, with its suppressions."""
+    consumed = {inc.document.path for doc, adapted in adapted_files for inc in adapted.included
+                if inc.consumed and inc.document.path != doc.path}
+    result.skipped = [(path, why) for path, why in result.skipped if path not in consumed]
+    for document, adapted in adapted_files:
+        if document.path in consumed:
+            continue
+        result.linted.append(document.path)
+        result.documents.append(document)
+        written[document.path] = adapted.suppressions
+        for obj in adapted.objects:
+            project.add(obj)
+    for _, adapted in adapted_files:
+        for included in adapted.included:
+            path = included.document.path
+            if path not in written:
+                result.skipped = [(p, why) for p, why in result.skipped if p != path]
+                result.documents.append(included.document)
+                result.linted.append(path)
+                written[path] = included.suppressions
 
 
 def _capped(own: list[Finding], unkept: Counter[str], registry: Registry) -> list[Finding]:
@@ -216,7 +241,8 @@ def _run_rules(project: Project, enabled: dict[str, Rule], findings: Findings, r
             try:
                 for violation in check(obj, ctx) or ():
                     where = violation.within or obj
-                    findings.add(violation.node, where.source.path, rule, violation.message, where.scenario)
+                    path = violation.node.file or where.source.path
+                    findings.add(violation.node, path, rule, violation.message, where.scenario)
             except Exception:
                 detail = traceback.format_exc(limit=-3).strip().splitlines()[-1]
                 result.internal_errors.append(f"rule {rule.id} failed on {obj.source.path}: {detail}")

@@ -22,7 +22,7 @@ from ecslint.model import (Cluster, InstanceProfile, LoadBalancer, ModelObject, 
 from ecslint.model.values import Unresolved, function_call
 from ecslint.tree import Node
 
-Key = tuple[str, int, str]  # (file, scenario index or -1, logical id)
+Key = tuple[str, int, str]  # (file or module, scenario index or -1, logical id)
 NO_SCENARIO = -1
 
 # The property that names an object of a kind, for references by name or ARN from other files.
@@ -40,6 +40,8 @@ def referenced_id(node: Node | None) -> str | None:
     """The logical id a ``Ref``, ``Fn::GetAtt`` or a bare ``"${Id}"``/``"${Id.Attr}"`` names."""
     if node is None:
         return None
+    if isinstance(node.value, Unresolved) and node.value.refers_to is not None:
+        return node.value.refers_to
     if isinstance(node.value, str) and node.value.startswith("${") and node.value.endswith("}") \
             and node.value.count("${") == 1:
         name = node.value[2:-1].split(".", 1)[0]
@@ -93,7 +95,7 @@ class Graph:
     @staticmethod
     def _key(obj: ModelObject, logical_id: str) -> Key:
         scenario = obj.scenario
-        return obj.source.path, scenario.index if scenario is not None else NO_SCENARIO, logical_id
+        return _scope(obj), scenario.index if scenario is not None else NO_SCENARIO, logical_id
 
     def target(self, obj: ModelObject, node: Node | None, *kinds: type) -> ModelObject | None:
         """The object ``node`` (a value of ``obj``) refers to, if it is one of ``kinds`` (any when none)."""
@@ -104,7 +106,7 @@ class Graph:
         logical_id = referenced_id(node)
         if logical_id is not None:
             return self.by_id.get(self._key(obj, logical_id)) or \
-                self.by_id.get((obj.source.path, NO_SCENARIO, logical_id))
+                self.by_id.get((_scope(obj), NO_SCENARIO, logical_id))
         text = literal_str(node)
         if not text:
             return None
@@ -130,11 +132,17 @@ class Graph:
                 for node in _values(obj.node):
                     logical_id = referenced_id(node)
                     if logical_id is not None:
-                        self._referrers.setdefault((obj.source.path, logical_id), []).append((obj, node))
+                        self._referrers.setdefault((_scope(obj), logical_id), []).append((obj, node))
         scenario = target.scenario
-        found = self._referrers.get((target.source.path, target.resource.logical_id), [])
+        found = self._referrers.get((_scope(target), target.resource.logical_id), [])
         return [(obj, node) for obj, node in found if (not kinds or isinstance(obj, kinds))
                 and (scenario is None or obj.scenario is None or obj.scenario.index == scenario.index)]
+
+
+def _scope(obj: ModelObject) -> str:
+    """Where the references of ``obj`` resolve: its resource's scope (a Terraform module), else its file."""
+    resource = obj.resource
+    return resource.scope if resource is not None and resource.scope is not None else obj.source.path
 
 
 def _values(node: Node) -> Iterator[Node]:

@@ -63,7 +63,7 @@ class Document:
 
     path: str
     text: str
-    fmt: str  # "json" or "yaml"
+    fmt: str  # "json", "yaml" or "hcl" ("json-template": a template that is not JSON until rendered)
     roots: list[Node]
     duplicates: list[Duplicate] = field(default_factory=list)
 
@@ -112,7 +112,18 @@ def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
 
 
 def parse(text: str, fmt: str, path: str = "<input>") -> Document:
-    """Parse ``text`` as ``fmt`` ("json" or "yaml")."""
+    """Parse ``text`` as ``fmt`` ("json", "yaml", or "hcl": Terraform, whose one root holds the
+    parsed file, :class:`ecslint.hcl.HclFile`)."""
+    if fmt == "hcl":
+        from ecslint.hcl import parse as parse_hcl
+
+        return Document(path, text, fmt, [Node(parse_hcl(text, path), 1, 1, 1, 1)])
+    if fmt == "json-template":  # a template of JSON, such as Terraform modules keep container definitions in
+        try:
+            parser = _JsonParser(quote_placeholders(text))
+            return Document(path, text, "json", [parser.parse()], parser.duplicates)
+        except ParseError:  # not JSON until it is rendered (%{ for } directives...): nothing to lint
+            return Document(path, text, fmt, [])
     if fmt == "json":
         parser = _JsonParser(text)
         root = parser.parse()
@@ -122,9 +133,44 @@ def parse(text: str, fmt: str, path: str = "<input>") -> Document:
     return Document(path, text, fmt, roots, builder.duplicates)
 
 
+def quote_placeholders(text: str) -> str:
+    """JSON text with each ``${...}`` that stands outside a string quoted (``"cpu": ${cpu}`` becomes
+    ``"cpu": "${cpu}"``), so a template of JSON reads as JSON, its placeholders unknown values."""
+    if "${" not in text:
+        return text
+    out: list[str] = []
+    i, start, in_string = 0, 0, False
+    while i < len(text):
+        char = text[i]
+        if in_string:
+            if char == "\\":
+                i += 2
+                continue
+            in_string = char != '"'
+        elif char == '"':
+            in_string = True
+        elif text.startswith("${", i):
+            depth, j = 0, i + 2
+            while j < len(text) and (text[j] != "}" or depth):
+                depth += {"{": 1, "}": -1}.get(text[j], 0)
+                j += 1
+            out.append(text[start:i])
+            out.append('"' + text[i : j + 1].replace("\\", "\\\\").replace('"', '\\"') + '"')
+            i = start = j + 1
+            continue
+        i += 1
+    out.append(text[start:])
+    return "".join(out)
+
+
 def guess_format(text: str, name: str) -> str:
-    """JSON for ``.json`` files and for text that starts like JSON; YAML otherwise."""
+    """HCL for Terraform's ``.tf`` files; JSON for ``.json`` files and for text that starts like JSON;
+    YAML otherwise."""
     lower = name.lower()
+    if lower.endswith(".tf"):
+        return "hcl"
+    if lower.endswith(".json.tpl"):
+        return "json-template"
     if lower.endswith(".json"):
         return "json"
     if lower.endswith((".yaml", ".yml")):

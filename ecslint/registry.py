@@ -29,7 +29,8 @@ DOCS_URL = "https://github.com/ecslint/ecslint/blob/main/docs/rules.md#{anchor}"
 ID_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*[0-9]{3}$")
 NAME_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # Rules whose findings the engine itself produces (reading problems, suppressions).
-FORMATS = ("ecs-api", "cloudformation")  # the input formats, as their adapters name them
+FORMATS = ("ecs-api", "cloudformation", "terraform")  # the input formats, as their adapters name them
+DEFAULT_FORMATS = ("ecs-api", "cloudformation")  # a rule that names none
 ENGINE_CHECKS = ("syntax-error", "duplicate-key", "unused-suppression", "too-many-findings")
 
 
@@ -64,7 +65,7 @@ class Rule:
     since: str = "0.1.0"
     security_severity: str | None = None
     equivalents: dict[str, list[str]] = field(default_factory=dict)  # tool -> its rule ids for the same check
-    formats: list[str] = field(default_factory=lambda: list(FORMATS))  # input formats its findings can come from
+    formats: list[str] = field(default_factory=lambda: list(DEFAULT_FORMATS))  # input formats its findings come from
     origin: str = ""
     base_dir: str = ""
     _check: Callable | None = field(default=None, repr=False)
@@ -143,7 +144,7 @@ def _is_score(value: Any) -> bool:
 def _formats(value: Any, origin: str) -> list[str]:
     """The input formats a rule's findings can come from (documentation and fixture coverage)."""
     if value is None:
-        return list(FORMATS)
+        return list(DEFAULT_FORMATS)
     if not isinstance(value, list) or not value or any(v not in FORMATS for v in value):
         raise RuleError(f"{origin}: 'formats' must be a list of {', '.join(FORMATS)}")
     return list(value)

@@ -104,12 +104,22 @@ def inline_suppressions(text: str, roots: list[Node]) -> list[Suppression]:
             continue  # the text of a string, not a comment
         own_line = not line[: col - 1].strip()
         end_col = len(line.rstrip()) + 1
-        target = number + 1 if own_line else number
-        match = _DIRECTIVE.match(comment)
-        selectors = [s.strip() for s in match.group("selectors").split(",") if s.strip()] if match else []
-        found.append(Suppression(number, col, end_col, target, selectors,
-                                 malformed=None if selectors else comment.strip()))
+        found.append(from_comment(comment, number, col, end_col, number + 1 if own_line else number))
     return found
+
+
+def mentions(comment: str) -> bool:
+    """Whether a comment (starting with ``#``) speaks to ecslint."""
+    return _MENTION.match(comment) is not None
+
+
+def from_comment(comment: str, line: int, col: int, end_col: int, target: int, last: int | None = None,
+                 where: str = "") -> Suppression:
+    """The suppression a comment that mentions ecslint writes (starting with ``#``), or a malformed one."""
+    match = _DIRECTIVE.match(comment)
+    selectors = [s.strip() for s in match.group("selectors").split(",") if s.strip()] if match else []
+    return Suppression(line, col, end_col, target, selectors, malformed=None if selectors else comment.strip(),
+                       last=last, where=where)
 
 
 def _matches(finding: Finding, selector: str, suppression: Suppression, registry: Registry) -> bool:

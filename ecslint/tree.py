@@ -17,10 +17,12 @@ class Node:
     ``value`` is a ``dict[str, Node]`` for a mapping, a ``list[Node]`` for a sequence, and a
     plain Python scalar (str, int, float, bool or None) otherwise. For a mapping, ``keys``
     maps each key to the node of the key itself, so a finding can point at the key.
-    ``tag`` keeps a YAML tag such as ``!Ref`` that the reader did not interpret.
+    ``tag`` keeps a YAML tag such as ``!Ref`` that the reader did not interpret. ``file`` is set
+    when the value is written in another file than the object it belongs to (a Terraform variable's
+    default, a file the configuration reads with ``file()``): findings on it go to that file.
     """
 
-    __slots__ = ("value", "line", "col", "end_line", "end_col", "keys", "tag")
+    __slots__ = ("value", "line", "col", "end_line", "end_col", "keys", "tag", "file")
 
     def __init__(
         self,
@@ -31,6 +33,7 @@ class Node:
         end_col: int,
         keys: dict[str, Node] | None = None,
         tag: str | None = None,
+        file: str | None = None,
     ) -> None:
         self.value = value
         self.line = line
@@ -39,6 +42,7 @@ class Node:
         self.end_col = end_col
         self.keys = keys
         self.tag = tag
+        self.file = file
 
     def __repr__(self) -> str:
         kind = "map" if self.is_map else "seq" if self.is_seq else repr(self.value)

@@ -19,7 +19,7 @@ from ecslint.engine import Input
 from helpers import findings_of, lint_inputs, registry, render_line
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SUFFIXES = (".json", ".yaml", ".yml")
+SUFFIXES = (".json", ".yaml", ".yml", ".tf")
 
 
 def _fixtures():
@@ -49,11 +49,18 @@ def test_fixture(rule_id, path):
     assert got == expected_file.read_text(encoding="utf-8").splitlines()
 
 
-# The fixture names of each input format: ECS API files, and CloudFormation templates (*.cfn.*).
+# The fixture names of each input format: ECS API files, CloudFormation templates (*.cfn.*), Terraform.
 FORMAT_SUFFIXES = {
     "ecs-api": ((".json",), (".yaml", ".yml")),
     "cloudformation": ((".cfn.json",), (".cfn.yaml", ".cfn.yml")),
+    "terraform": ((".tf",),),
 }
+
+
+def fixture_format(name: str) -> str:
+    if name.endswith(".tf"):
+        return "terraform"
+    return "cloudformation" if ".cfn." in name else "ecs-api"
 
 
 def test_every_rule_has_fixtures_in_every_format_it_applies_to():
@@ -64,11 +71,11 @@ def test_every_rule_has_fixtures_in_every_format_it_applies_to():
         directory = FIXTURES / rule.id
         names = [p.name for p in directory.iterdir()] if directory.is_dir() else []
         for fmt in rule.formats:
-            api = fmt == "ecs-api"
             for kind in ("bad_", "good_"):
                 for suffixes in FORMAT_SUFFIXES[fmt]:
-                    if rule.engine_check == "unused-suppression" and api and suffixes[0] == ".json":
+                    if rule.engine_check == "unused-suppression" and fmt == "ecs-api" and suffixes[0] == ".json":
                         continue  # JSON has no comments
-                    if not any(n.startswith(kind) and n.endswith(suffixes) and (".cfn." in n) != api for n in names):
+                    if not any(n.startswith(kind) and n.endswith(suffixes) and fixture_format(n) == fmt
+                               for n in names):
                         missing.append(f"{rule.id}: no {kind}*{suffixes[0]}")
     assert not missing, "\n".join(missing)

@@ -5,7 +5,8 @@ An adapter is a module of this package (or a package in it) that defines ``ADAPT
 with a ``name``, ``markers`` (words one of which every file of its format contains, so a file with
 none of them is skipped before it is parsed), ``claims(root)`` (whether a parsed document is of its
 format, decided by content) and ``adapt(root, document, options)`` (the model objects in it), and
-may define ``suppressions(root)`` (suppressions the format writes, such as a template's Metadata).
+may define ``suppressions(root)`` (suppressions the format writes, such as a template's Metadata)
+and ``included(root, objects, options)`` (other files the objects' values are written in).
 Adding a format is adding such a module; the registry finds it. Modules are imported when first
 needed and keep their heavy parts in submodules imported only by ``adapt``.
 """
@@ -25,13 +26,31 @@ from ecslint.suppress import Suppression
 from ecslint.tree import Node
 
 NOT_ECS = "no ECS task definition, service or cluster found"
+# Why a file with no document was skipped, by format.
+EMPTY = {"json-template": "a template that is JSON only once rendered (it uses %{ } directives)"}
 
 
 @dataclass
 class AdaptOptions:
-    """What the user tells the adapters beyond the files: template parameter values."""
+    """What the user tells the adapters beyond the files (template parameter values, Terraform
+    variable files), and what adapters keep for the length of one run (a Terraform module read
+    once for all its files)."""
 
     parameters: dict[str, str] = field(default_factory=dict)
+    var_files: list[str] = field(default_factory=list)
+    cache: dict[object, object] = field(default_factory=dict)
+
+
+@dataclass
+class Included:
+    """Another file that a file's findings may point into (a Terraform variable's default in
+    ``variables.tf``, container definitions read with ``file()``), with that file's own
+    suppressions. ``consumed``: the file is read as part of the one that includes it, so it is not
+    linted on its own as well."""
+
+    document: Document
+    suppressions: list[Suppression] = field(default_factory=list)
+    consumed: bool = False
 
 
 class Adapter(Protocol):
@@ -67,6 +86,7 @@ class Adapted:
 
     objects: list[ModelObject] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)
+    included: list[Included] = field(default_factory=list)
     skipped: str | None = None
 
 
@@ -80,9 +100,12 @@ def adapt(document: Document, options: AdaptOptions | None = None) -> Adapted:
         if adapter is None:
             reasons.append(describe(root))
             continue
-        result.objects.extend(adapter.adapt(root, document, options))
+        objects = adapter.adapt(root, document, options)
+        result.objects.extend(objects)
         if hasattr(adapter, "suppressions"):
             result.suppressions.extend(adapter.suppressions(root))
+        if hasattr(adapter, "included"):
+            result.included.extend(adapter.included(root, objects, options))
     if not result.objects:
-        result.skipped = reasons[0] if reasons else "empty YAML stream"
+        result.skipped = reasons[0] if reasons else EMPTY.get(document.fmt, "empty YAML stream")
     return result

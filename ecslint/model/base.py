@@ -67,18 +67,27 @@ class Scenario:
 
 @dataclass(eq=False)
 class Resource:
-    """The template resource a model object was adapted from."""
+    """The template (or Terraform) resource a model object was adapted from.
+
+    ``scope`` is where references to its ``logical_id`` resolve: its template (the default), or the
+    Terraform module (directory) it is declared in. ``address`` is how a format that names resources
+    by address names it (``aws_ecs_task_definition.app``)."""
 
     logical_id: str
     type: str
-    node: Node  # the resource's own mapping (Type, Properties, Metadata...)
+    node: Node  # the resource's own mapping (Type, Properties, Metadata, DependsOn...)
     properties: Node | None = None  # its Properties, functions resolved, as the template spells them
     cdk_path: str | None = None
     scenario: Scenario | None = None
+    scope: str | None = None
+    address: str | None = None
 
     @property
     def label(self) -> str:
-        """``TaskDefinition 'WebTask'``, with the CDK construct path when the template has one."""
+        """``TaskDefinition 'WebTask'``, with the CDK construct path when the template has one;
+        ``aws_ecs_task_definition.app`` for a resource with an address."""
+        if self.address is not None:
+            return self.address
         kind = self.type.rsplit("::", 1)[-1]
         where = f" ({self.cdk_path})" if self.cdk_path else ""
         return f"{kind} '{self.logical_id}'{where}"
@@ -157,14 +166,14 @@ class ByName(Generic[Named]):
     looks names up stays linear in the number of them.
 
     ``open`` is true when a name is not written out (a template placeholder, a value computed by a
-    template function): it may stand for any name, so a name not found here may still be there.
+    template function), or when the list itself is (``opened``): a name not found here may still be there.
     """
 
     LISTED = 8  # names a message lists
 
-    def __init__(self, objects: Iterable[Named]) -> None:
+    def __init__(self, objects: Iterable[Named], opened: bool = False) -> None:
         self.first: dict[str, Named] = {}
-        self.open = False
+        self.open = opened
         for obj in objects:
             node = obj.get("name")
             name = literal_str(node)

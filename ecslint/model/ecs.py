@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from ecslint.model.base import ByName, ModelObject, Scenario
-from ecslint.model.values import literal_str, shown
+from ecslint.model.values import is_intrinsic, literal_str, shown
 from ecslint.tree import Node, as_str
 
 FARGATE = "FARGATE"
@@ -67,11 +67,13 @@ class TaskDefinition(ModelObject):
 
     @cached_property
     def containers_by_name(self) -> ByName[ContainerDefinition]:
-        return ByName(self.containers)
+        return ByName(self.containers, is_intrinsic(self.get("containerDefinitions")))
 
     @cached_property
     def volumes_by_name(self) -> ByName[Volume]:
-        return ByName(self.volumes)
+        """The volumes by name; open when the list is not written out (a function, a Terraform
+        ``dynamic`` block over an unknown collection)."""
+        return ByName(self.volumes, is_intrinsic(self.get("volumes")))
 
     def container(self, name: str) -> ContainerDefinition | None:
         return self.containers_by_name.get(name)

@@ -33,14 +33,18 @@ def literal_str(node: Node | None) -> str | None:
 
 
 class Unresolved:
-    """What a template function gives when the linter cannot work it out (an import, a resource
-    attribute, a parameter without a value): the function as written. A model node holding one is
-    opaque: not a mapping or a list, never a literal, equal only to the same expression."""
+    """What a template function or expression gives when the linter cannot work it out (an import,
+    a resource attribute, a parameter or variable without a value): the expression as written. A
+    model node holding one is opaque: not a mapping or a list, never a literal, equal only to the
+    same expression. An adapter may say which resource it refers to (``refers_to``, the id the
+    graph knows it by) and how messages show it (``text``)."""
 
-    __slots__ = ("expression",)
+    __slots__ = ("expression", "refers_to", "text")
 
-    def __init__(self, expression: Any) -> None:
+    def __init__(self, expression: Any, refers_to: str | None = None, text: str | None = None) -> None:
         self.expression = expression  # plain data: {"Fn::ImportValue": "Shared-TaskRole"}
+        self.refers_to = refers_to
+        self.text = text
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Unresolved) and other.expression == self.expression
@@ -116,6 +120,8 @@ def shown(node: Node | None) -> str | None:
     (``${WorkloadName}`` for ``!Ref WorkloadName``, ``${Role.Arn}``, ``!ImportValue shared-role``)."""
     if node is None or node.value is None:
         return None
+    if isinstance(node.value, Unresolved) and node.value.text is not None:
+        return node.value.text
     text = as_str(node)
     if text is not None:
         return text or None

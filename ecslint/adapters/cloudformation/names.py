@@ -45,6 +45,16 @@ def _upper_first(name: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+def cfn_words(type_name: str, definition: str | None, words: list[str]) -> list[str]:
+    """Member names of the model (the ECS API's, for ECS types) as CloudFormation spells them,
+    from ``definition`` of ``type_name`` down."""
+    spelled = []
+    for word in words:
+        cfn, definition = _to_cfn(type_name, definition or "").get(word, (_upper_first(word), None))
+        spelled.append(cfn)
+    return spelled
+
+
 class CloudFormationNaming(Naming):
     """Members as a template of this format spells them: ``HealthCheck.Interval``."""
 
@@ -55,12 +65,8 @@ class CloudFormationNaming(Naming):
         resource = obj.resource or getattr(getattr(obj, "task", None), "resource", None)
         if resource is None:
             return path
-        definition: str | None = PART_DEFINITIONS.get(type(obj).__name__, resource.type)
-        words = []
-        for word in path.split("."):
-            cfn, definition = _to_cfn(resource.type, definition or "").get(word, (_upper_first(word), None))
-            words.append(cfn)
-        return ".".join(words)
+        definition = PART_DEFINITIONS.get(type(obj).__name__, resource.type)
+        return ".".join(cfn_words(resource.type, definition, path.split(".")))
 
     def assignment(self, name: str, value: Any) -> str:
         if self.fmt == "json":
@@ -99,7 +105,7 @@ def _scalar(node: Node, schema: dict[str, Any]) -> Node:
         converted = ("true" if value else "false") if isinstance(value, bool) else str(value)
     if converted is value:
         return node
-    return Node(converted, node.line, node.col, node.end_line, node.end_col, None, node.tag)
+    return Node(converted, node.line, node.col, node.end_line, node.end_col, None, node.tag, node.file)
 
 
 def canonical(type_name: str, properties: Node) -> Node:
@@ -112,6 +118,8 @@ def canonical(type_name: str, properties: Node) -> Node:
 
 def _convert(type_name: str, node: Node, schema: dict[str, Any], definition: str | None) -> Node:
     schema = _target(type_name, schema)
+    if isinstance(node.value, Unresolved):
+        return node
     if is_intrinsic(node):  # unknown: opaque, so no rule mistakes it for a mapping
         return Node(Unresolved(node.plain()), node.line, node.col, node.end_line, node.end_col)
     if node.is_map:
@@ -130,7 +138,7 @@ def _convert(type_name: str, node: Node, schema: dict[str, Any], definition: str
     if node.is_seq:
         items = schema.get("items", {})
         return Node([_convert(type_name, item, items, definition) for item in node.value],
-                    node.line, node.col, node.end_line, node.end_col, None, node.tag)
+                    node.line, node.col, node.end_line, node.end_col, None, node.tag, node.file)
     return _scalar(node, schema)
 
 
@@ -141,4 +149,4 @@ def _rebuild(node: Node, members: dict[str, tuple[str, Node]]) -> Node:
     for key, (name, value) in members.items():
         values[name] = value
         keys[name] = node.keys[key] if node.keys and key in node.keys else value
-    return Node(values, node.line, node.col, node.end_line, node.end_col, keys, node.tag)
+    return Node(values, node.line, node.col, node.end_line, node.end_col, keys, node.tag, node.file)

@@ -1,0 +1,82 @@
+"""Terraform: ``.tf`` files (HCL, read with tree-sitter), plans (``terraform show -json``), and the
+bare lists of container definitions that Terraform modules keep in files of their own.
+
+A ``.tf`` file is read with the other files of its module (its directory), for their variables,
+locals and data sources; its resources of the modeled types become model objects named by their
+addresses (``aws_ecs_task_definition.app``), with findings at the ``.tf`` lines (or in a file the
+configuration reads with ``file()``). The heavy parts are in submodules, imported only for
+Terraform input.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ecslint.tree import Node
+
+if TYPE_CHECKING:
+    from ecslint.adapters import AdaptOptions, Included
+    from ecslint.model import ModelObject
+    from ecslint.read import Document
+    from ecslint.suppress import Suppression
+
+RESOURCE_PREFIXES = ("aws_ecs_", "aws_iam_", "aws_lb", "aws_alb", "aws_elb", "aws_efs_", "aws_launch_",
+                     "aws_autoscaling_group", "aws_instance", "aws_security_group", "aws_vpc_security_group")
+
+
+def _hcl(root: Node):  # type: ignore[no-untyped-def]
+    from ecslint.hcl import HclFile
+
+    return root.value if isinstance(root.value, HclFile) else None
+
+
+def _is_plan(root: Node) -> bool:
+    return root.is_map and "planned_values" in root.value and "terraform_version" in root.value
+
+
+def is_container_list(root: Node) -> bool:
+    """A bare list of container definitions (each a mapping with a name or an image, one with an
+    image), as Terraform modules keep them in ``.json`` and ``.json.tpl`` files."""
+    items = root.elements()
+    return bool(items) and all(i.is_map and ("name" in i.value or "image" in i.value) for i in items) and \
+        any("image" in i.value for i in items)
+
+
+class TerraformAdapter:
+    """Terraform configurations and plans."""
+
+    name = "terraform"
+    ORDER = 20
+    markers = RESOURCE_PREFIXES + ('"image"',)
+
+    def claims(self, root: Node) -> bool:
+        hcl = _hcl(root)
+        if hcl is not None:
+            from ecslint.adapters.terraform.specs import RESOURCES
+
+            return any(len(b.labels) == 2 and b.labels[0] in RESOURCES for b in hcl.body.blocks_of("resource"))
+        return _is_plan(root) or is_container_list(root)
+
+    def adapt(self, root: Node, document: Document, options: AdaptOptions) -> list[ModelObject]:
+        from ecslint.adapters.terraform.configuration import adapt_configuration, adapt_plan, container_list
+
+        hcl = _hcl(root)
+        if hcl is not None:
+            return adapt_configuration(hcl, options)
+        if is_container_list(root):
+            return [container_list(root, document)]
+        return adapt_plan(root, document, options)
+
+    def suppressions(self, root: Node) -> list[Suppression]:
+        from ecslint.adapters.terraform.suppressions import suppressions
+
+        hcl = _hcl(root)
+        return suppressions(hcl) if hcl is not None else []
+
+    def included(self, root: Node, objects: list[ModelObject], options: AdaptOptions) -> list[Included]:
+        from ecslint.adapters.terraform.configuration import included
+
+        return included(root, objects, options)
+
+
+ADAPTER = TerraformAdapter()

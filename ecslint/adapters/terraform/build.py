@@ -1,0 +1,112 @@
+"""The model objects of one ``.tf`` file: each modeled resource's arguments evaluated in its module,
+spelled as CloudFormation would give them, then made canonical as a template's are.
+
+A role gains the managed policies that ``aws_iam_role_policy_attachment`` resources of its module
+attach to it, so what a role may do is read the same way whichever way it is written.
+"""
+
+from __future__ import annotations
+
+from ecslint.adapters.cloudformation.names import canonical
+from ecslint.adapters.cloudformation.resources import BUILDERS
+from ecslint.adapters.terraform.evaluate import Scope, evaluate, node_at
+from ecslint.adapters.terraform.mapping import convert, count_is_zero, rule_items, values_of
+from ecslint.adapters.terraform.module import Module
+from ecslint.adapters.terraform.specs import ATTACHMENTS, RESOURCES
+from ecslint.hcl import Block, HclFile
+from ecslint.model import ModelObject, Resource, Source, literal_str
+from ecslint.model.values import Unresolved
+from ecslint.tree import Node, as_str
+
+
+def _resource_node(block: Block, scope: Scope) -> Node:
+    """The resource's own attributes, as the model reads them: its type, and ``DependsOn`` (the
+    addresses of ``depends_on``)."""
+    members = {"Type": node_at(block.head, block.labels[0], scope)}
+    depends = block.body.attributes.get("depends_on")
+    if depends is not None:
+        items = getattr(depends.expr, "items", [])
+        members["DependsOn"] = node_at(depends.expr.span, [node_at(i.span, i.text.split("[")[0], scope)
+                                                           for i in items], scope)
+    return node_at(block.span, members, scope, dict(members))
+
+
+def _attachments(module: Module) -> list[tuple[Node, Node]]:
+    """Each (role, policy ARN) that an attachment resource of the module attaches."""
+    found = []
+    for hcl in module.files:
+        for block in hcl.body.blocks_of("resource"):
+            if len(block.labels) != 2 or block.labels[0] not in ATTACHMENTS:
+                continue
+            scope = Scope(module, hcl.path, "")
+            body = block.body.attributes
+            policy = body.get("policy_arn")
+            roles = body.get("role") or body.get("roles")
+            if policy is None or roles is None:
+                continue
+            policy_node, role_nodes = evaluate(policy.expr, scope), evaluate(roles.expr, scope)
+            for role in role_nodes.value if role_nodes.is_seq else [role_nodes]:
+                found.append((role, policy_node))
+    return found
+
+
+def _names_role(value: Node, address: str, name: str | None) -> bool:
+    """Whether an attachment's ``role`` is this role: a reference to it, or its name."""
+    if isinstance(value.value, Unresolved):
+        return value.value.refers_to == address
+    return name is not None and literal_str(value) == name
+
+
+def _with_attachments(values: Node, address: str, module: Module) -> None:
+    """Add to a role's ``managed_policy_arns`` the policies attachment resources attach to it."""
+    if module.attachments is None:
+        module.attachments = _attachments(module)
+    name = literal_str(values.get("name"))
+    attached = [policy for role, policy in module.attachments if _names_role(role, address, name)]
+    if not attached:
+        return
+    managed = values.get("managed_policy_arns")
+    if managed is None or managed.value is None:
+        first = attached[0]
+        managed = Node([], first.line, first.col, first.end_line, first.end_col, None, None, first.file)
+        values.value["managed_policy_arns"] = managed
+        values.keys["managed_policy_arns"] = managed  # type: ignore[index]
+    if managed.is_seq:  # (an unknown list stays unknown)
+        managed.value.extend(attached)
+
+
+def objects(module: Module, hcl: HclFile, source: Source) -> list[ModelObject]:
+    """The model objects of the modeled resources of ``hcl``."""
+    made: list[ModelObject] = []
+    for block in hcl.body.blocks_of("resource"):
+        if len(block.labels) != 2 or block.labels[0] not in RESOURCES:
+            continue
+        kind, name = block.labels
+        address = f"{kind}.{name}"
+        scope = Scope(module, hcl.path, hcl.path)
+        if count_is_zero(block, scope):
+            continue
+        values = values_of(block.body, block.span, scope)
+        if kind == "aws_iam_role":
+            _with_attachments(values, address, module)
+        made.extend(model_objects(kind, values, _resource_node(block, scope), source, module.directory, address,
+                                  address, scope))
+    return made
+
+
+def model_objects(kind: str, values: Node, resource_node: Node, source: Source, scope_name: str, logical_id: str,
+                  address: str, scope: Scope) -> list[ModelObject]:
+    """The model objects of one resource from its values (evaluated, or a plan's): known in its module
+    (``scope_name``) by ``logical_id``, named in messages by its full ``address``."""
+    cfn_type, spec = RESOURCES[kind]
+    properties = convert(values, spec, scope)
+    items = [properties]
+    if kind == "aws_security_group_rule":
+        egress = as_str(values.get("type")) == "egress"
+        cfn_type = "AWS::EC2::SecurityGroupEgress" if egress else cfn_type
+        items = rule_items(values, properties, egress)
+    made = []
+    for item in items:
+        resource = Resource(logical_id, kind, resource_node, item, scope=scope_name, address=address)
+        made.append(BUILDERS[cfn_type](canonical(cfn_type, item), source, resource))
+    return made
