@@ -45,8 +45,7 @@ def example_findings(rule: Rule, example: Example) -> list[str]:
     from ecslint.config import Config
     from ecslint.engine import Input, lint
 
-    name = f"example.{example.fmt}"
-    result = lint([Input(name, example.content.encode("utf-8"))], _builtin_pack(), Config())
+    result = lint([Input(example.file_name, example.content.encode("utf-8"))], _builtin_pack(), Config())
     return [f"{f.path}:{f.line}:{f.col}: {f.level}[{f.rule}] {f.message}" for f in result.findings if f.rule == rule.id]
 
 

@@ -219,7 +219,9 @@ def _capped(own: list[Finding], unkept: Counter[str], registry: Registry) -> lis
     rule = registry.engine_rule("too-many-findings")
     counts = ", ".join(f"{n:,} {level}{'s' if n != 1 else ''}" for level in ("error", "warning", "info")
                        if (n := left_out[level]))
-    message = (f"{sum(left_out.values()):,} more findings in this file are not shown ({counts}): ecslint reports at "
+    total = sum(left_out.values())
+    message = (f"{total:,} more finding{'s' if total != 1 else ''} in this file {'are' if total != 1 else 'is'} not "
+               f"shown ({counts}): ecslint reports at "
                f"most {MAX_FINDINGS_PER_FILE} per file, so that one broken or hostile file cannot flood the report. "
                "Fix the ones shown and lint again, or narrow the run with --select.")
     level = max(left_out, key=LEVEL_RANK.__getitem__)

@@ -95,7 +95,7 @@ class Graph:
     @staticmethod
     def _key(obj: ModelObject, logical_id: str) -> Key:
         scenario = obj.scenario
-        return _scope(obj), scenario.index if scenario is not None else NO_SCENARIO, logical_id
+        return scope_of(obj), scenario.index if scenario is not None else NO_SCENARIO, logical_id
 
     def target(self, obj: ModelObject, node: Node | None, *kinds: type) -> ModelObject | None:
         """The object ``node`` (a value of ``obj``) refers to, if it is one of ``kinds`` (any when none)."""
@@ -106,7 +106,7 @@ class Graph:
         logical_id = referenced_id(node)
         if logical_id is not None:
             return self.by_id.get(self._key(obj, logical_id)) or \
-                self.by_id.get((_scope(obj), NO_SCENARIO, logical_id))
+                self.by_id.get((scope_of(obj), NO_SCENARIO, logical_id))
         text = literal_str(node)
         if not text:
             return None
@@ -132,16 +132,17 @@ class Graph:
                 for node in _values(obj.node):
                     logical_id = referenced_id(node)
                     if logical_id is not None:
-                        self._referrers.setdefault((_scope(obj), logical_id), []).append((obj, node))
+                        self._referrers.setdefault((scope_of(obj), logical_id), []).append((obj, node))
         scenario = target.scenario
-        found = self._referrers.get((_scope(target), target.resource.logical_id), [])
+        found = self._referrers.get((scope_of(target), target.resource.logical_id), [])
         return [(obj, node) for obj, node in found if (not kinds or isinstance(obj, kinds))
                 and (scenario is None or obj.scenario is None or obj.scenario.index == scenario.index)]
 
 
-def _scope(obj: ModelObject) -> str:
-    """Where the references of ``obj`` resolve: its resource's scope (a Terraform module), else its file."""
-    resource = obj.resource
+def scope_of(obj: ModelObject) -> str:
+    """Where the references of ``obj`` resolve: its resource's scope (a Terraform module), else its file.
+    A container or volume resolves them where its task definition does."""
+    resource = obj.resource or getattr(getattr(obj, "task", None), "resource", None)
     return resource.scope if resource is not None and resource.scope is not None else obj.source.path
 
 

@@ -21,6 +21,10 @@ from ecslint.read import MAX_VALUES, TOO_MANY_VALUES, ParseError
 # Expressions nested deeper than this are refused: no Terraform configuration nests so deep, and
 # reading one more level costs a few frames of Python's stack.
 MAX_NESTING = 128
+# tree-sitter's tree takes about 80 times the size of the file in memory: a Terraform file is refused
+# beyond this (real ones are a few hundred KiB at most), so a hostile one cannot take gigabytes.
+MAX_BYTES = 2 * 1024 * 1024
+TOO_LARGE = f"Terraform file too large (the limit is {MAX_BYTES // (1024 * 1024)} MiB)"
 
 
 @dataclass(frozen=True)
@@ -149,12 +153,13 @@ class Comment:
 
 @dataclass(eq=False)
 class HclFile:
-    """One parsed ``.tf`` file."""
+    """One parsed ``.tf`` file; ``duplicates``: keys an object constructor gives again (key, first, again)."""
 
     path: str
     text: str
     body: Body
     comments: list[Comment]
+    duplicates: list[tuple[str, Span, Span]] = field(default_factory=list)
 
 
 @lru_cache(maxsize=1)
@@ -227,6 +232,7 @@ class _Reader:
         self.data = data
         self.positions = _Positions(data)
         self.comments: list[Comment] = []
+        self.duplicates: list[tuple[str, Span, Span]] = []  # keys an object constructor gives twice
         self.values = 0
 
     def text(self, node: Any) -> str:
@@ -248,8 +254,6 @@ class _Reader:
                 body.attributes[attribute.name] = attribute
             elif child.type == "block":
                 body.blocks.append(self.block(child, depth))
-            elif child.type == "comment":
-                self.comment(child)
         return body
 
     def attribute(self, node: Any, depth: int) -> Attribute:
@@ -269,15 +273,23 @@ class _Reader:
                 head_end = child
             elif child.type == "body":
                 body = child
-            elif child.type == "comment":
-                self.comment(child)
         start, end = self.span(node), self.span(head_end)
         return Block(kind, labels, self.body(body, depth + 1), start,
                      Span(start.line, start.col, end.end_line, end.end_col))
 
-    def comment(self, node: Any) -> None:
-        span = self.span(node)
-        self.comments.append(Comment(span.line, span.col, span.end_line, self.text(node)))
+    def collect_comments(self, root: Any) -> None:
+        """Every comment of the file, wherever it is (between blocks, inside an expression), in order."""
+        cursor = root.walk()
+        while True:
+            node = cursor.node
+            if node.type == "comment":
+                span = self.span(node)
+                self.comments.append(Comment(span.line, span.col, span.end_line, self.text(node)))
+            if node.type != "comment" and cursor.goto_first_child():
+                continue
+            while not cursor.goto_next_sibling():
+                if not cursor.goto_parent():
+                    return
 
     def _string_text(self, node: Any) -> str:
         return "".join(self.text(c) for c in node.named_children if c.type == "template_literal")
@@ -313,11 +325,14 @@ class _Reader:
             return TupleExpr(span, _compact(text), items)
         if kind == "object":
             pairs = []
+            seen: dict[str, Expr] = {}
             for element in node.named_children:
                 if element.type == "object_elem":
                     parts = [c for c in element.named_children if c.type == "expression"]
                     if len(parts) == 2:
-                        pairs.append((self.expr(parts[0], depth + 1), self.expr(parts[1], depth + 1)))
+                        key = self.expr(parts[0], depth + 1)
+                        self._once(key, seen)
+                        pairs.append((key, self.expr(parts[1], depth + 1)))
             return ObjectExpr(span, _compact(text), pairs)
         if kind == "variable_expr":
             return Variable(span, text, text)
@@ -345,6 +360,16 @@ class _Reader:
             operands = [self.term(side, self._span_of(side), self._text_of(side), depth) for side in sides if side]
             return Operation(span, _compact(text), self.text(operator), operands)
         return Opaque(span, _compact(text))  # for expressions, and anything newer than this reader
+
+    def _once(self, key: Expr, seen: dict[str, Expr]) -> None:
+        """Note a key an object constructor gives again: Terraform accepts it, and the last value wins."""
+        name = key.name if isinstance(key, Variable) else key.value if isinstance(key, Literal) and \
+            isinstance(key.value, str) else None
+        if name is None:
+            return
+        first = seen.setdefault(name, key)
+        if first is not key:
+            self.duplicates.append((name, first.span, key.span))
 
     def term(self, nodes: list[Any], span: Span, text: str, depth: int) -> Expr:
         """A term and the traversal steps that follow it (``var.x[0].id``): tree-sitter gives them as siblings."""
@@ -406,9 +431,11 @@ class _Reader:
             start = self.data.find(b"\n", marks[0].end_byte) + 1 if marks else node.end_byte
             end = self.data.rfind(b"\n", start, marks[-1].start_byte) + 1 if len(marks) > 1 else node.end_byte
             start = min(start, end) if start else end
-        else:
-            start = next((c.end_byte for c in children if c.type == "quoted_template_start"), node.start_byte)
-            end = next((c.start_byte for c in children if c.type == "quoted_template_end"), node.end_byte)
+        else:  # between the quotes (the first and last children)
+            start = children[0].end_byte if children and children[0].type == "quoted_template_start" \
+                else node.start_byte
+            end = children[-1].start_byte if children and children[-1].type == "quoted_template_end" \
+                else node.end_byte
         parts: list[Union[str, Expr]] = []
         at = start
         for child in inner:
@@ -484,6 +511,8 @@ def _first_duplicate(body: Body) -> tuple[Attribute, Attribute] | None:
 def parse(text: str, path: str) -> HclFile:
     """Parse a ``.tf`` file; :class:`ParseError` at the first syntax error."""
     data = text.encode("utf-8", "surrogatepass")
+    if len(data) > MAX_BYTES:
+        raise ParseError(TOO_LARGE)
     tree = _parser().parse(data)
     root = tree.root_node
     reader = _Reader(data)
@@ -496,9 +525,6 @@ def parse(text: str, path: str) -> HclFile:
                 f"unexpected {found[0][:40]!r}" if found else "unexpected end of file"
             raise ParseError(f"Terraform syntax error: {what}", span.line, span.col)
     body_node = next((c for c in root.named_children if c.type == "body"), None)
-    for child in root.named_children:
-        if child.type == "comment":
-            reader.comment(child)
     body = reader.body(body_node, 0)
     duplicate = _first_duplicate(body)
     if duplicate is not None:
@@ -506,5 +532,6 @@ def parse(text: str, path: str) -> HclFile:
         raise ParseError(f"the argument '{again.name}' is set again (first at line {first.key.line}); Terraform "
                          "rejects this with \"Attribute redefined ... Each argument may be set only once.\"",
                          again.key.line, again.key.col)
-    reader.comments.sort(key=lambda c: (c.line, c.col))
-    return HclFile(path, text, body, reader.comments)
+    if b"#" in data or b"/" in data:
+        reader.collect_comments(root)
+    return HclFile(path, text, body, reader.comments, reader.duplicates)

@@ -71,17 +71,20 @@ def strings(value: Any) -> Iterator[str]:
             yield current
 
 
+def _unknown(value: Any) -> bool:
+    """A value no one can read yet: one a template function or a Terraform expression computes."""
+    return isinstance(value, Unresolved) or function_call(value) is not None
+
+
 def document(node: Node | None) -> dict | None:
     """A policy document as plain data, from a mapping or a JSON string; None when unknown."""
-    value = _plain(node)
+    value = node.plain() if node is not None else None
     if isinstance(value, str):
         try:
             value = json.loads(value)
         except ValueError:
             return None
-    if isinstance(value, dict) and function_call(value) is not None:
-        return None
-    return value if isinstance(value, dict) else None
+    return value if isinstance(value, dict) and not _unknown(value) else None
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,7 @@ class Statement:
     """One statement of a policy: whether it allows, and its actions, resources and principals.
     ``known`` is false when a part of it is a value no one can read yet; ``actions_known`` when its
     effect and actions can be read (its resources may still be references: ``opaque``, the
-    expressions a template computes them with). ``anyone``: its principal is ``*``."""
+    values a template or Terraform computes them with). ``anyone``: its principal is ``*``."""
 
     allow: bool
     actions: tuple[str, ...]
@@ -112,16 +115,11 @@ def _strings(value: Any) -> tuple[list[str], bool]:
     return [t for t in texts if t is not None], all(t is not None for t in texts)
 
 
-def _expression(value: Any) -> Any:
-    """Plain data for a value a template left unresolved (its expression), else the value itself."""
-    return value.expression if isinstance(value, Unresolved) else value
-
-
 def _resources(value: Any) -> tuple[list[str], list[Any]]:
-    """The resources of a statement that can be read, and the expressions of those a template computes."""
+    """The resources of a statement that can be read, and the values of those a template computes."""
     items = value if isinstance(value, list) else [] if value is None else [value]
     texts = [_text(item) for item in items]
-    return [t for t in texts if t is not None], [_expression(i) for i, t in zip(items, texts) if t is None]
+    return [t for t in texts if t is not None], [i for i, t in zip(items, texts) if t is None]
 
 
 def _principal(value: Any) -> tuple[list[str], bool, bool]:
@@ -130,7 +128,7 @@ def _principal(value: Any) -> tuple[list[str], bool, bool]:
         return [], True, False
     if value == "*":
         return [], True, True
-    if not isinstance(value, dict) or function_call(value) is not None:
+    if not isinstance(value, dict) or _unknown(value):
         return [], False, False
     services, known = _strings(value.get("Service"))
     accounts, accounts_known = _strings(value.get("AWS"))
@@ -139,16 +137,16 @@ def _principal(value: Any) -> tuple[list[str], bool, bool]:
 
 def statements(doc: dict | None) -> list[Statement]:
     """The statements of a policy document; one that cannot be read is an unknown statement."""
-    raw = _expression(doc.get("Statement")) if isinstance(doc, dict) else None
+    raw = doc.get("Statement") if isinstance(doc, dict) else None
     items = raw if isinstance(raw, list) else [raw] if raw is not None else []
     found = []
-    for item in map(_expression, items):
-        if not isinstance(item, dict) or function_call(item) is not None:
+    for item in items:
+        if not isinstance(item, dict) or _unknown(item):
             found.append(_UNREADABLE)
             continue
         actions, actions_known = _strings(item.get("Action"))
         resources, opaque = _resources(item.get("Resource", "*" if "Principal" in item else None))
-        services, principal_known, anyone = _principal(_expression(item.get("Principal")))
+        services, principal_known, anyone = _principal(item.get("Principal"))
         effect = item.get("Effect")
         actions_known = actions_known and isinstance(effect, str) and not any(k in item for k in _NEGATED)
         found.append(Statement(effect != "Deny", tuple(actions), tuple(resources), tuple(services),
@@ -214,13 +212,27 @@ _STARTS_WITH_RESOURCE = re.compile(r"^\$\{([A-Za-z0-9]+)(\.[A-Za-z0-9.]+)?\}(:|$
 
 @dataclass(frozen=True)
 class Reference:
-    """A value a template computes (``!Ref DbSecret``), to compare with the resources of a policy."""
+    """A value a template computes (``!Ref DbSecret``, ``aws_secretsmanager_secret.db.arn``), to compare with
+    the resources of a policy. ``resource``: the resource the adapter says it refers to (a Terraform
+    resource's address), when it says so."""
 
     expression: Any
+    resource: str | None = field(default=None, compare=False)
+
+    @classmethod
+    def of(cls, value: Any) -> Reference:
+        """The reference a value of the model makes: an unresolved value with the resource it refers to (a
+        data source is not one: it may read what a resource makes), or a value as it is."""
+        if not isinstance(value, Unresolved):
+            return cls(value)
+        named = value.refers_to if value.refers_to and not value.refers_to.startswith("data.") else None
+        return cls(value.expression, named)
 
     @property
     def logical_id(self) -> str | None:
         """The resource it refers to (``Ref``, ``Fn::GetAtt``, or a string that starts with one), if any."""
+        if self.resource is not None:
+            return self.resource
         if isinstance(self.expression, str):
             match = _STARTS_WITH_RESOURCE.match(self.expression)
             return match.group(1) if match else None
@@ -246,12 +258,14 @@ def _covers(statement: Statement, resource: str | Reference | None) -> bool | No
         return None if statement.opaque else False
     if "*" in statement.resources:
         return True
-    references = [Reference(e) for e in statement.opaque]
+    references = [Reference.of(e) for e in statement.opaque]
     if any(r == resource or (r.logical_id is not None and r.logical_id == resource.logical_id) for r in references):
         return True
     # Another literal resource may be the one the reference computes; another reference to a
-    # resource of the template is not.
-    if statement.resources or resource.logical_id is None or any(r.logical_id is None for r in references):
+    # resource of the template (or module) is not. A resource the adapter names and one a string
+    # starts with are not compared: ``${local.arn}`` may be any resource's.
+    if statement.resources or resource.logical_id is None or \
+            any(r.logical_id is None or (r.resource is None) != (resource.resource is None) for r in references):
         return None
     return False
 
@@ -368,7 +382,7 @@ def _attachments(policy: ModelObject) -> list[Node]:
     return [node for node in (policy.get("RoleName"), *policy.list("Roles")) if node is not None]
 
 
-def _attached_policies(role: Role, graph: Any, policies: Iterable[ModelObject]) -> list[ModelObject]:
+def attached_policies(role: Role, graph: Any, policies: Iterable[ModelObject]) -> list[ModelObject]:
     """The policies that attach themselves to ``role``: by a template's reference to it, or, among
     ``policies``, by its name or ARN."""
     found = [policy for policy, node in graph.referrers(role, Policy) if any(node is n for n in _attachments(policy))]
@@ -391,7 +405,7 @@ def documents(role: Role, graph: Any, policies: Iterable[ModelObject] = ()) -> t
         known = known and doc is not None
         if doc is not None:
             found.append(doc)
-    for policy in _attached_policies(role, graph, policies) if graph is not None else []:
+    for policy in attached_policies(role, graph, policies) if graph is not None else []:
         doc = document(policy.get("PolicyDocument"))
         known = known and doc is not None
         if doc is not None:

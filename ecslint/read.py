@@ -117,7 +117,10 @@ def parse(text: str, fmt: str, path: str = "<input>") -> Document:
     if fmt == "hcl":
         from ecslint.hcl import parse as parse_hcl
 
-        return Document(path, text, fmt, [Node(parse_hcl(text, path), 1, 1, 1, 1)])
+        hcl = parse_hcl(text, path)
+        duplicates = [Duplicate(key, Node(key, a.line, a.col, a.end_line, a.end_col),
+                                Node(key, b.line, b.col, b.end_line, b.end_col)) for key, a, b in hcl.duplicates]
+        return Document(path, text, fmt, [Node(hcl, 1, 1, 1, 1)], duplicates)
     if fmt == "json-template":  # a template of JSON, such as Terraform modules keep container definitions in
         try:
             parser = _JsonParser(quote_placeholders(text))

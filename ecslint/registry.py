@@ -30,7 +30,7 @@ ID_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*[0-9]{3}$")
 NAME_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # Rules whose findings the engine itself produces (reading problems, suppressions).
 FORMATS = ("ecs-api", "cloudformation", "terraform")  # the input formats, as their adapters name them
-DEFAULT_FORMATS = ("ecs-api", "cloudformation")  # a rule that names none
+EXAMPLE_EXTENSIONS = {"json": "json", "yaml": "yaml", "terraform": "tf"}  # an example's format: its file extension
 ENGINE_CHECKS = ("syntax-error", "duplicate-key", "unused-suppression", "too-many-findings")
 
 
@@ -40,11 +40,17 @@ class RuleError(Exception):
 
 @dataclass
 class Example:
-    """An example from a rule file: a whole input, and for bad ones the lines that must be reported."""
+    """An example from a rule file: a whole input, and for bad ones the lines that must be reported.
+    ``fmt`` is ``json``, ``yaml`` or ``terraform``."""
 
     content: str
     fmt: str = "json"
     lines: list[int] = field(default_factory=list)
+
+    @property
+    def file_name(self) -> str:
+        """A name the example is linted under: its format shows in the extension (``example.tf``)."""
+        return f"example.{EXAMPLE_EXTENSIONS[self.fmt]}"
 
 
 @dataclass
@@ -65,7 +71,7 @@ class Rule:
     since: str = "0.1.0"
     security_severity: str | None = None
     equivalents: dict[str, list[str]] = field(default_factory=dict)  # tool -> its rule ids for the same check
-    formats: list[str] = field(default_factory=lambda: list(DEFAULT_FORMATS))  # input formats its findings come from
+    formats: list[str] = field(default_factory=lambda: list(FORMATS))  # input formats its findings come from
     origin: str = ""
     base_dir: str = ""
     _check: Callable | None = field(default=None, repr=False)
@@ -130,7 +136,10 @@ def _examples(items: Any, origin: str) -> list[Example]:
     for item in items or []:
         if not isinstance(item, dict) or not isinstance(item.get("content"), str):
             raise RuleError(f"{origin}: every example needs a 'content' string")
-        examples.append(Example(item["content"], item.get("format", "json"), list(item.get("lines", []))))
+        fmt = item.get("format", "json")
+        if fmt not in EXAMPLE_EXTENSIONS:
+            raise RuleError(f"{origin}: an example's 'format' must be one of {', '.join(EXAMPLE_EXTENSIONS)}")
+        examples.append(Example(item["content"], fmt, list(item.get("lines", []))))
     return examples
 
 
@@ -144,7 +153,7 @@ def _is_score(value: Any) -> bool:
 def _formats(value: Any, origin: str) -> list[str]:
     """The input formats a rule's findings can come from (documentation and fixture coverage)."""
     if value is None:
-        return list(DEFAULT_FORMATS)
+        return list(FORMATS)
     if not isinstance(value, list) or not value or any(v not in FORMATS for v in value):
         raise RuleError(f"{origin}: 'formats' must be a list of {', '.join(FORMATS)}")
     return list(value)

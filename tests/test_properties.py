@@ -113,3 +113,34 @@ def test_cut_and_flipped_bytes_never_crash(seed, data):
         else:
             raw[position:position] = data.draw(st.binary(min_size=1, max_size=8))
     _check([Input(seed.name, bytes(raw))])
+
+
+TERRAFORM_SEEDS = sorted([*HERE.parent.glob("examples/terraform/*.tf"), *(HERE / "fixtures").glob("*/*.tf")])
+# Values a mutation puts in place of a Terraform value: unknowns, wrong types, functions, nesting.
+HCL_VALUES = ["null", "true", "-1", "0", "1e400", '""', '"${var.x}"', '"%{ if true }a%{ endif }"', "var.x",
+              "local.y", "aws_iam_role.a[0].arn", "module.m.out", "[]", "{}", "[1, [2, {}]]", '{ a = 1, "b" = [] }',
+              "jsonencode({ a = var.x })", 'jsonencode([{ name = "a", privileged = true }])', 'file("nope.json")',
+              "lookup(var.m, var.k)", "[for s in var.l : s]", "var.c ? 1 : null", "1 / 0", '"\\u00e9☃"',
+              "<<EOF\n[{\"name\": 1}]\nEOF\n", "data.aws_iam_policy_document.p.json", "each.value", "count.index"]
+_HCL_VALUE = re.compile(r'(?<== )("[^"\n]*"|\d+|true|false|null|[a-z_]+\.[a-z_.\[\]0-9]+)')
+
+
+@SETTINGS
+@given(st.sampled_from(TERRAFORM_SEEDS) if TERRAFORM_SEEDS else st.nothing(), st.data())
+def test_mutated_terraform_never_crashes(seed, data):
+    text = seed.read_text(encoding="utf-8")
+    spots = list(_HCL_VALUE.finditer(text))
+    for _ in range(data.draw(st.integers(1, 4))):
+        action = data.draw(st.sampled_from(["value", "value", "cut", "insert"]))
+        if action == "value" and spots:
+            spot = data.draw(st.sampled_from(spots))
+            text = text[:spot.start()] + data.draw(st.sampled_from(HCL_VALUES)) + text[spot.end():]
+            spots = list(_HCL_VALUE.finditer(text))
+        elif action == "cut":
+            text = text[:data.draw(st.integers(0, len(text)))]
+            spots = list(_HCL_VALUE.finditer(text))
+        else:
+            at = data.draw(st.integers(0, len(text)))
+            inserted = data.draw(st.sampled_from(["{", "}", "[", '"', "${", "=", "\n", "\x00", "é"]))
+            text = text[:at] + inserted + text[at:]
+    _check([Input(seed.name, text.encode("utf-8"))])

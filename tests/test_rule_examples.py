@@ -16,7 +16,7 @@ CASES = [
 
 @pytest.mark.parametrize("rule, kind, index, example", CASES)
 def test_rule_example(rule, kind, index, example):
-    result = lint_text(example.content, example.fmt)
+    result = lint_text(example.content, example.fmt, name=example.file_name)
     assert not result.internal_errors
     lines = sorted(f.line for f in findings_of(result, rule.id))
     if kind == "bad":

@@ -338,3 +338,18 @@ def test_every_terraform_argument_becomes_a_property_cloudformation_has():
                for problem in _unknown_properties(cfn_type, {"properties": resource_schema(cfn_type)["properties"]},
                                                   spec, kind)]
     assert unknown == []
+
+
+# --- hostile input -------------------------------------------------------------------------------
+
+def test_hostile_terraform_is_a_clear_error_and_the_module_is_still_read(tmp_path, monkeypatch):
+    files = {"deep.tf": 'resource "aws_ecs_cluster" "c" {\n  name = ' + "[" * 5000 + "]" * 5000 + "\n}\n",
+             "blocks.tf": 'resource "aws_ecs_cluster" "c" {\n' + "a {\n" * 500 + "}\n" * 500 + "}\n",
+             "large.tf": 'resource "aws_ecs_cluster" "c" {\n' + "  # padding\n" * 200_000 + "}\n",
+             "main.tf": task("var.cpu"), "variables.tf": 'variable "cpu" { default = 100 }\n'}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    (tmp_path / "binary.tf").write_bytes(b"\x00\x01resource" * 100)
+    found = run(tmp_path, monkeypatch, {})
+    assert sorted(found) == [("binary.tf", 1, "ECS001"), ("blocks.tf", 130, "ECS001"), ("deep.tf", 2, "ECS001"),
+                             ("large.tf", 1, "ECS001"), ("main.tf", 6, "ECS202")]

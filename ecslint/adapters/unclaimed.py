@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from ecslint.tree import Node
 
 # (keys that must all be present, what such a document is), most specific first.
@@ -22,6 +24,11 @@ SHAPES: tuple[tuple[tuple[str, ...], str], ...] = (
 
 def describe(root: Node) -> str:
     """Why a document is not linted: what it looks like, or that it holds no ECS content."""
+    hcl = sys.modules.get("ecslint.hcl")  # (imported by a run that met a .tf file only)
+    if hcl is not None and isinstance(root.value, hcl.HclFile):
+        calls = root.value.body.blocks_of("module")
+        return ("a Terraform file without ECS, IAM, load balancing, EFS or EC2 resources"
+                + (" (its module calls are linted where their source is a local directory)" if calls else ""))
     if root.is_map:
         keys = root.value
         kind = next((what for needed, what in SHAPES if all(k in keys for k in needed)), None)

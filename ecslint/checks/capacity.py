@@ -43,7 +43,10 @@ _ARGUMENT = re.compile(r"\bECS_CLUSTER[\"']\s*,\s*[\"']([^\"']*)")
 _WINDOWS_FLAG = re.compile(r"-Cluster\s+[\"']?([^\s\"']*)")
 _TOML_STRING = re.compile(r"^([A-Za-z0-9_.\-]+)\s*=\s*\"([^\"]*)\"")
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
-_REFERENCE = re.compile(r"^\$\{([A-Za-z0-9]+)(\.[A-Za-z0-9.]+)?\}$")
+# A reference filled in: ``${Cluster}``, ``${Cluster.Arn}``, ``${aws_ecs_cluster.main[0].name}``.
+_REFERENCE = re.compile(r"^\$\{([A-Za-z0-9_.\[\]-]+)\}$")
+_INDEXES_IN = re.compile(r"\[[^\]]*\]")  # ``[0]`` in a reference
+MAX_REFERENCE_PARTS = 3  # dotted parts that may name a resource: ``Cluster``, ``aws_ecs_cluster.main``, ``data.x.y``
 SETTINGS = ("ECS_CLUSTER", "Initialize-ECSAgent -Cluster", "settings.ecs.cluster")
 
 
@@ -154,12 +157,19 @@ def _path(obj: ModelObject, dotted: str) -> Node | None:
     return obj.at(*dotted.split("."))
 
 
+def _stack(obj: ModelObject) -> str:
+    """The stack an object is defined in: its template, or its Terraform module (the scope its resource's
+    references resolve in)."""
+    resource = obj.resource
+    return resource.scope if resource is not None and resource.scope is not None else obj.source.path
+
+
 def _same(first: ModelObject | None, second: ModelObject) -> bool:
     """The same object, or copies of one template resource built under compatible scenarios."""
     if first is None or first is second:
         return first is second
     a, b = first.resource, second.resource
-    return a is not None and b is not None and first.source.path == second.source.path \
+    return a is not None and b is not None and _stack(first) == _stack(second) \
         and a.logical_id == b.logical_id and _compatible(first, second)
 
 
@@ -232,14 +242,27 @@ def registration(launcher: ModelObject, graph: Any) -> Registration | None:
 
 def _registered(launcher: ModelObject, value: str, found: Registration, graph: Any) -> Registration | None:
     """``found`` with the cluster ``value`` names: a cluster resource it references, or a literal name."""
-    if _REFERENCE.match(value):
-        cluster = graph.target(launcher, Node(value, found.node.line, found.node.col, found.node.line,
-                                              found.node.col), Cluster)
+    reference = _REFERENCE.match(value)
+    if reference:
+        cluster = _referenced_cluster(launcher, reference[1], found.node, graph)
         return Registration(found.node, found.setting, found.where, cluster=cluster) if cluster else None
     name = value.rsplit(":cluster/", 1)[-1] if value.startswith("arn:") else value
     if not _NAME.match(name):
         return None
     return Registration(found.node, found.setting, found.where, name=name)
+
+
+def _referenced_cluster(launcher: ModelObject, reference: str, at: Node, graph: Any) -> Cluster | None:
+    """The cluster a filled-in reference names: the longest part of it, up to a dot, that is a cluster of
+    the launcher's stack (``Cluster`` in ``Cluster.Arn``, ``aws_ecs_cluster.main`` in
+    ``aws_ecs_cluster.main[0].name``)."""
+    parts = _INDEXES_IN.sub("", reference).split(".", MAX_REFERENCE_PARTS)
+    for end in range(min(len(parts), MAX_REFERENCE_PARTS), 0, -1):
+        probe = Node(Unresolved(reference, ".".join(parts[:end])), at.line, at.col, at.line, at.col)
+        cluster = graph.target(launcher, probe, Cluster)
+        if cluster is not None:
+            return cluster
+    return None
 
 
 def _joins_default(launcher: ModelObject, text: str, graph: Any) -> bool:
@@ -269,7 +292,7 @@ def _named(cluster: Cluster) -> str:
 
 def _key(obj: ModelObject) -> tuple[str, str | int]:
     """What identifies an object, the same for every scenario copy of a template resource."""
-    return obj.source.path, obj.resource.logical_id if obj.resource is not None else id(obj)
+    return _stack(obj), obj.resource.logical_id if obj.resource is not None else id(obj)
 
 
 def may_join(clusters: set[tuple[str, str | int]], names: set[str], cluster: Cluster) -> bool | None:
@@ -366,8 +389,8 @@ def _beyond_fargate(obj: ModelObject) -> bool:
 
 @dataclass
 class _Stack:
-    """The instances one file starts that can be read: how each registers, and the clusters (their keys)
-    and names they join."""
+    """The instances one stack (a template, a Terraform module) starts that can be read: how each registers,
+    and the clusters (their keys) and names they join."""
 
     registered: list[tuple[ModelObject, Registration]] = field(default_factory=list)
     clusters: set[tuple[str, str | int]] = field(default_factory=set)
@@ -377,9 +400,9 @@ class _Stack:
 
 @dataclass
 class _Index:
-    """What the capacity checks look up, built once a project: the instances each file starts (and the
-    files where some cannot be read), every cluster name instances register with by name, the
-    associations and Managed Instances capacity providers of each cluster (and the files that have
+    """What the capacity checks look up, built once a project: the instances each stack starts (and the
+    stacks where some cannot be read), every cluster name instances register with by name, the
+    associations and Managed Instances capacity providers of each cluster (and the stacks that have
     some of a cluster that is not known), and the capacity provider resources by name."""
 
     stacks: dict[str, _Stack] = field(default_factory=dict)
@@ -408,9 +431,9 @@ def _build_index(objects: Any, graph: Any) -> _Index:
     for launcher in (obj for kind in LAUNCHER_KINDS for obj in objects(kind.__name__)):
         found = registration(launcher, graph)
         if found is None:
-            index.unreadable.add(launcher.source.path)
+            index.unreadable.add(_stack(launcher))
             continue
-        stack = index.stacks.setdefault(launcher.source.path, _Stack())
+        stack = index.stacks.setdefault(_stack(launcher), _Stack())
         stack.registered.append((launcher, found))
         if found.cluster is not None:
             stack.clusters.add(_key(found.cluster))
@@ -419,7 +442,7 @@ def _build_index(objects: Any, graph: Any) -> _Index:
             index.names.add(found.name)
     for group in objects("AutoScalingGroup"):
         if not _launchers_of(group, graph)[1]:
-            index.unreadable.add(group.source.path)
+            index.unreadable.add(_stack(group))
     holders = [(a, a.get("cluster")) for a in objects("ClusterCapacityProviderAssociations")]
     holders += [(p, p.get("clusterName")) for p in objects("CapacityProvider") if p.get("clusterName") is not None]
     for holder, node in holders:
@@ -427,7 +450,7 @@ def _build_index(objects: Any, graph: Any) -> _Index:
         if cluster is not None:
             index.about.setdefault(_key(cluster), []).append(holder)
         else:
-            index.open.add(holder.source.path)
+            index.open.add(_stack(holder))
     for provider in objects("CapacityProvider"):
         name = literal_str(provider.get("name"))
         if name:
@@ -437,9 +460,9 @@ def _build_index(objects: Any, graph: Any) -> _Index:
 
 def _holders(cluster: Cluster, ctx) -> list[ModelObject] | None:
     """The cluster, and the associations and Managed Instances capacity providers that name it; None
-    when its file has one whose cluster is not known, which may be it."""
+    when its stack has one whose cluster is not known, which may be it."""
     index = _index(ctx)
-    if cluster.source.path in index.open:
+    if _stack(cluster) in index.open:
         return None
     return [cluster] + [h for h in index.about.get(_key(cluster), []) if _compatible(h, cluster)]
 
@@ -523,8 +546,8 @@ def _has_providers(cluster: Cluster, ctx) -> bool:
 
 
 def _in_stack(obj: ModelObject, other: ModelObject) -> bool:
-    """Defined in the same file, under compatible scenarios of its conditions."""
-    return obj.source.path == other.source.path and _compatible(obj, other)
+    """Defined in the same stack (template or Terraform module), under compatible scenarios of its conditions."""
+    return _stack(obj) == _stack(other) and _compatible(obj, other)
 
 
 def _phrases(stack: _Stack, service: Service) -> list[str]:
@@ -540,7 +563,7 @@ def _where_instances_go(service: Service, cluster: Cluster, ctx) -> list[str] | 
     """How each instance defined beside the cluster registers, when none joins it; None when some may
     (or it cannot be known), or when none is defined there (they may come from another stack). An
     instance defined elsewhere among the inputs joins it when it gives the cluster's name."""
-    index, path, name = _index(ctx), cluster.source.path, _cluster_name(cluster)
+    index, path, name = _index(ctx), _stack(cluster), _cluster_name(cluster)
     stack = index.stacks.get(path)
     if stack is None or path in index.unreadable or may_join(stack.clusters, stack.names, cluster) is not False \
             or (name is not None and name in index.names):
@@ -657,7 +680,10 @@ def strategy_provider_not_associated(obj: ModelObject, ctx) -> Iterator[Violatio
         where, fix = f"its own {providers}", f"Add it to its {providers}"
     else:
         where = f"the capacity providers associated with {owner.label}"
-        fix = f"Associate it with the cluster, in its {providers} or its cluster capacity provider association"
+        association = next((h for h in scope[2] if isinstance(h, ClusterCapacityProviderAssociations)), None)
+        fix = f"Add it to the {association.term('capacityProviders')} of {association.label}" \
+            if association is not None else \
+            f"Associate it with the cluster, in its {providers} or its cluster capacity provider association"
     for node in _unassociated(obj, strategy, associated, ctx):
         provider = ctx.project.graph.target(obj, node, CapacityProvider)
         what = provider.label if provider is not None else f"'{node.value}'"

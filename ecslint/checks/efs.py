@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
 from weakref import WeakKeyDictionary
 
-from ecslint.checks.storage import access_point_id, volume_label
+from ecslint.checks.storage import access_point_id, volume_label, written_in
 from ecslint.findings import Violation
 from ecslint.model import (
     AccessPoint,
@@ -53,7 +53,7 @@ def _fact(graph, key: Any, compute: Callable[[], Any]) -> Any:
 def file_system_of(volume: Volume, graph) -> FileSystem | None:
     """The file system resource an EFS volume's ``fileSystemId`` refers to, if it is among the inputs."""
     efs = volume.efs
-    return graph.target(volume, efs.get("fileSystemId"), FileSystem) if efs is not None else None
+    return graph.target(written_in(volume), efs.get("fileSystemId"), FileSystem) if efs is not None else None
 
 
 def _distinct(objects: Iterable[ModelObject]) -> list[ModelObject]:
@@ -275,7 +275,8 @@ def efs_unencrypted(file_system: FileSystem, ctx) -> Iterator[Violation]:
     yield Violation(_anchor(file_system) if node is None else node,
                     f"{file_system.label} {setting}, yet {_volumes(volumes)} {verb} it: what the tasks write there "
                     "is stored unencrypted at rest, and so are its backups. "
-                    f"Set {file_system.setting('Encrypted', True)} (with a KmsKeyId to use a key of your own). "
+                    f"Set {file_system.setting('Encrypted', True)} (with a {file_system.term('KmsKeyId')} to use a "
+                    "key of your own). "
                     "Encryption at rest is chosen when a file system is created, so this replaces the file system: "
                     "copy its data to the new one (AWS Security Hub EFS.1).")
 
@@ -292,7 +293,7 @@ def _different(volume: Volume, node: Node | None, access_point: AccessPoint, gra
     """Whether the volume's file system is known to differ from the access point's: two resources of the
     project, or two written-out ids."""
     other = access_point.get("FileSystemId")
-    mine, theirs = graph.target(volume, node, FileSystem), graph.target(access_point, other, FileSystem)
+    mine, theirs = graph.target(written_in(volume), node, FileSystem), graph.target(access_point, other, FileSystem)
     if mine is not None and theirs is not None:
         return mine is not theirs
     first, second = literal_str(node), literal_str(other)
@@ -303,14 +304,15 @@ def efs_access_point_file_system(volume: Volume, ctx) -> Iterator[Violation]:
     """The access point of an EFS volume must be one of the file system the volume mounts."""
     graph, efs = ctx.project.graph, volume.efs
     node = access_point_id(efs) if efs is not None else None
-    access_point = graph.target(volume, node, AccessPoint) if node is not None else None
+    access_point = graph.target(written_in(volume), node, AccessPoint) if node is not None else None
     fs_node = efs.get("fileSystemId") if efs is not None else None
     if access_point is None or not _different(volume, fs_node, access_point, graph):
         return
     name = volume.term("fileSystemId", within="efsVolumeConfiguration")
-    theirs = _file_system_name(access_point, access_point.get("FileSystemId"), graph)
+    mine, theirs = (_file_system_name(written_in(volume), fs_node, graph),
+                    _file_system_name(access_point, access_point.get("FileSystemId"), graph))
     yield Violation(fs_node,
-                    f"EFS {volume_label(volume)} mounts {_file_system_name(volume, fs_node, graph)} ({name}) through "
+                    f"EFS {volume_label(volume)} mounts {mine} ({name}) through "
                     f"{access_point.label}, which belongs to {theirs} ({access_point.term('FileSystemId')}): an access "
                     "point is an entry into its own file system only, so EFS refuses the mount and the tasks fail to "
                     f"start with a ResourceInitializationError. Set {name} to the access point's file system, or use "

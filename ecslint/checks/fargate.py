@@ -6,7 +6,7 @@ import json
 from typing import Iterator, Sequence
 
 from ecslint.findings import Violation
-from ecslint.model import ContainerDefinition, TaskDefinition, Volume, is_templated
+from ecslint.model import ContainerDefinition, TaskDefinition, Volume, is_intrinsic, is_templated
 from ecslint.tree import Node, as_str
 from ecslint.units import parse_cpu, parse_memory
 
@@ -79,7 +79,7 @@ def _missing(task: TaskDefinition, field: str) -> Violation:
     names = {size: task.term(size) for size in ("cpu", "memory")}
     return Violation(task.key("requiresCompatibilities"),
                      f"{task.label} requires FARGATE but sets no task-level {names[field]}; AWS rejects it with "
-                     f"\"Fargate requires that '{field}' be defined at the task level.\" Add \"{names[field]}\" "
+                     f"\"Fargate requires that '{field}' be defined at the task level.\" Add {names[field]} "
                      f"with a valid Fargate {names['cpu']}/{names['memory']} combination.")
 
 
@@ -170,8 +170,9 @@ UNSUPPORTED_CONTAINER_PARAMETERS: dict[tuple[str, ...], str] = {
 
 
 def _is_set(node: Node | None) -> bool:
-    """Whether a member is really set: not null, not empty, and ``true`` for a boolean."""
-    if node is None or node.value is None:
+    """Whether a member is really set: not null, not empty, and ``true`` for a boolean; not a value that is
+    not known (a template function, a Terraform variable without a value), which may be null."""
+    if node is None or node.value is None or is_intrinsic(node):
         return False
     if isinstance(node.value, bool):
         return node.value

@@ -18,8 +18,8 @@ from typing import Any, Iterable, Iterator
 from ecslint.checks.roles import private_ecr, secret_refs
 from ecslint.findings import Violation
 from ecslint.iam import (CONTAINER_INSTANCE_POLICIES, EC2, ECS, ECS_TASKS, TASK_EXECUTION_POLICY, Permissions,
-                         Reference, managed_policy_item, managed_policy_name, pattern, permissions, role_of,
-                         strings, trusted_services)
+                         Reference, attached_policies, managed_policy_item, managed_policy_name, pattern,
+                         permissions, role_of, strings, trusted_services)
 from ecslint.model import (AutoScalingGroup, CapacityProvider, ContainerDefinition, Instance, InstanceProfile,
                            LaunchConfiguration, LaunchTemplate, ModelObject, Role, Service, TaskDefinition)
 from ecslint.model.values import Unresolved, shown
@@ -151,7 +151,7 @@ def _container_instances(obj: ModelObject, graph) -> str | None:
         return f"its {obj.term(_USER_DATA[type(obj)])} {marker}"
     for group, _ in graph.referrers(obj, AutoScalingGroup):
         for provider, _ in graph.referrers(group, CapacityProvider):
-            return f"{group.label} of the ECS {provider.label} uses it"
+            return f"{group.label}, the Auto Scaling group of {provider.label}, uses it"
     return None
 
 
@@ -288,7 +288,7 @@ def _secret(node: Node | None, allow_ssm: bool) -> tuple[tuple[str, ...], list[s
         return None
     either = (GET_SECRET, GET_PARAMETERS) if allow_ssm else (GET_SECRET,)
     if isinstance(node.value, Unresolved):
-        return either, [Reference(node.value.expression)]
+        return either, [Reference.of(node.value)]
     text = pattern(node)
     if text is None:
         return None
@@ -333,12 +333,25 @@ def execution_role_cannot_read_secrets(task: TaskDefinition, ctx) -> Iterator[Vi
     missing = list(dict.fromkeys(_unreadable(task, permissions(role, graph, _policies(ctx)))))
     if not missing:
         return
-    yield Violation(_permissions_node(role, "Policies", "ManagedPolicyArns"),
+    node, owner = _policy_node(role, graph, _policies(ctx))
+    yield Violation(node,
                     f"{role.label}, the execution role of {task.label} ({task.term('executionRoleArn')}), is not "
                     f"allowed to read the secrets of its containers: {_listing(missing)}. ECS reads them with the "
                     f"execution role before the containers start, so the task fails with {SECRETS_FAIL} Allow these "
                     "actions on these secrets in a policy of the role (and kms:Decrypt on the key, if a customer "
-                    "managed KMS key encrypts them).", within=role)
+                    "managed KMS key encrypts them).", within=owner)
+
+
+def _policy_node(role: Role, graph, policies: list[ModelObject]) -> tuple[Node, ModelObject]:
+    """Where to allow more for a role, and the object that is: its inline policies, else the document of
+    the first policy that attaches itself to it (``aws_iam_role_policy``, ``AWS::IAM::Policy``), else its
+    managed policies (or the role)."""
+    if role.get("Policies") is not None:
+        return role.key("Policies"), role
+    attached = attached_policies(role, graph, policies)
+    if attached:
+        return attached[0].key("PolicyDocument"), attached[0]
+    return _permissions_node(role, "ManagedPolicyArns"), role
 
 
 # --- ECS309: an execution role that cannot pull images or write logs --------------------------------------
@@ -373,8 +386,8 @@ def _containers(containers: list[ContainerDefinition]) -> str:
 PULL_FAILS = f"an image pull fails with {SECRETS_FAIL[:-1]}"
 _ATTACH = (f"attach the AWS managed policy {TASK_EXECUTION_POLICY} (arn:aws:iam::aws:policy/service-role/"
            f"{TASK_EXECUTION_POLICY}) or allow these actions in a policy of the role")
-_CREATE_GROUP = ("allow logs:CreateLogGroup in a policy of the role, or create the log group beforehand (in the "
-                 "template) and drop awslogs-create-group")
+_CREATE_GROUP = ("allow logs:CreateLogGroup in a policy of the role, or create the log group beforehand (with the "
+                 "task definition) and drop awslogs-create-group")
 
 
 def _pull_and_log_needs(task: TaskDefinition, allows: Permissions) -> Iterator[tuple[str, str]]:

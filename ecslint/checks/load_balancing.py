@@ -14,9 +14,9 @@ import re
 import weakref
 from typing import Iterator
 
-from ecslint.checks.services import literal_int, is_set, task_network
+from ecslint.checks.services import has_value, literal_int, task_network
 from ecslint.findings import Violation
-from ecslint.graph import Graph, referenced_id
+from ecslint.graph import Graph, referenced_id, scope_of
 from ecslint.model import (MAX_PATTERN_INPUT, CapacityProvider, ContainerDefinition, Listener, ListenerRule,
                            LoadBalancer, ModelObject, Project, Service, TargetGroup, TaskDefinition, literal_str)
 from ecslint.tree import Node, as_str
@@ -118,7 +118,8 @@ def _readable(arn: Node) -> bool:
 
 
 def _depends_on(service: Service) -> list[str | None]:
-    """The logical ids a template service names in ``DependsOn`` (None for one that is not a string)."""
+    """The logical ids (Terraform addresses) a service names in ``DependsOn`` (``depends_on``); None for one
+    that is not a string."""
     depends = service.resource.node.get("DependsOn") if service.resource is not None else None
     if depends is None:
         return []
@@ -136,8 +137,9 @@ def _forwards(listeners: list[ModelObject]) -> set[str] | None:
 
 
 class _Templates:
-    """The project's templates as ECS410 reads them, built once a project: the logical ids each models, its
-    listeners and listener rules, the scenarios they are built under, and what they forward to under each."""
+    """The project's templates (and Terraform modules) as ECS410 reads them, built once a project: the logical
+    ids each models, its listeners and listener rules, the scenarios they are built under, and what they forward
+    to under each."""
 
     def __init__(self, project: Project) -> None:
         self.modeled: dict[str, set[str]] = {}
@@ -145,7 +147,7 @@ class _Templates:
         self.scenarios: dict[str, dict[int, ModelObject]] = {}  # a listener built under each scenario
         for objects in project.by_kind.values():
             for obj in objects:
-                path = obj.source.path
+                path = scope_of(obj)
                 if obj.resource is not None:
                     self.modeled.setdefault(path, set()).add(obj.resource.logical_id)
                 if isinstance(obj, (Listener, ListenerRule)):
@@ -180,7 +182,7 @@ def _template_forwards(service: Service, ctx) -> Iterator[tuple[ModelObject, set
     forward to (as :func:`_forwards`), with an object built under that scenario to report under. Nothing when
     the service waits (DependsOn) for a resource ecslint does not model (a nested stack, a custom resource),
     which may create a listener."""
-    templates, path = _templates(ctx), service.source.path
+    templates, path = _templates(ctx), scope_of(service)
     if any(name not in templates.modeled.get(path, set()) for name in _depends_on(service)):
         return
     if service.scenario is not None:
@@ -194,21 +196,22 @@ def _template_forwards(service: Service, ctx) -> Iterator[tuple[ModelObject, set
 
 
 def target_group_without_listener(service: Service, ctx) -> Iterator[Violation]:
-    """A target group created in the service's template needs a listener or rule there that forwards to it.
+    """A target group created in the service's template (or Terraform module) needs a listener or rule there that
+    forwards to it.
 
     Only a target group of the service's own template is judged: a listener of another stack cannot forward to
     it before the stack that creates both exists, so the service would fail first.
     """
     own = [(arn, group) for _, arn, group in _target_groups(service, ctx.project.graph)
-           if group.resource is not None and group.source.path == service.source.path]
+           if group.resource is not None and scope_of(group) == scope_of(service)]
     for under, forwarded in _template_forwards(service, ctx) if own else []:
         for arn, group in own:
             if group.resource.logical_id in forwarded:
                 continue
             yield Violation(arn, f"{service.label} registers its tasks in {group.label}, but no listener or "
-                                 "listener rule of the template forwards to it; AWS rejects the service with \"The "
-                                 f"target group with targetGroupArn {_arn_text(arn)} does not have an associated "
-                                 "load balancer.\" A target group belongs to a load balancer only through a "
+                                 "listener rule defined alongside it forwards to it; AWS rejects the service with "
+                                 f"\"The target group with targetGroupArn {_arn_text(arn)} does not have an "
+                                 "associated load balancer.\" A target group belongs to a load balancer only through a "
                                  "listener (its default actions) or a listener rule (its actions) that forwards to "
                                  "it. Forward to it from a listener or listener rule, or give the service the "
                                  "target group its listener forwards to.", within=under)
@@ -324,7 +327,7 @@ def dynamic_port_health_check(service: Service, ctx) -> Iterator[Violation]:
 def service_role_with_awsvpc(service: Service, ctx) -> Iterator[Violation]:
     """An awsvpc service uses the ECS service-linked role; AWS rejects a service role of its own."""
     network = task_network(service)
-    if network is None or network[0] != "awsvpc" or not is_set(service.get("role")):
+    if network is None or network[0] != "awsvpc" or not has_value(service.get("role")):
         return
     role = service.term("role")
     yield Violation(service.key("role"),
@@ -342,20 +345,25 @@ TARGET_GROUP_ARN = re.compile(r"^arn:aws[a-z-]*:elasticloadbalancing:[^:]+:[^:]+
 TERRAFORM_REFERENCE = re.compile(r"^(?:module|data|var|local|aws_[a-z0-9_]+)\.[\w.\[\]\"-]+$")
 # The kind of ELB resource an elasticloadbalancing ARN names, by its resource type.
 ELB_RESOURCES = {"loadbalancer": "a load balancer", "listener": "a listener", "listener-rule": "a listener rule"}
+# The same, for an object of the project that a targetGroupArn refers to.
+ELB_OBJECTS: dict[type, str] = {LoadBalancer: "a load balancer", Listener: "a listener",
+                                ListenerRule: "a listener rule"}
+FORWARDS = "(a listener forwards to the target group, and ECS registers the tasks in the target group)"
+REJECTED = ("AWS rejects the service, often with the misleading \"Unable to assume role and validate the specified "
+            "targetGroupArn.\"")
 
 
 def _not_a_target_group(text: str) -> str:
     """What a targetGroupArn value that is not a target group ARN is instead."""
     if TERRAFORM_REFERENCE.match(text):
-        return "a Terraform reference, which only Terraform replaces with the ARN"
+        return "a Terraform reference written as a string, which nothing replaces with the ARN"
     if not text.startswith("arn:"):
         return "a name, not an ARN"
     parts = text.split(":", 5)
     service = parts[2] if len(parts) > 2 else ""
     resource = parts[5].split("/", 1)[0] if len(parts) == 6 else ""
     if service == "elasticloadbalancing" and resource in ELB_RESOURCES:
-        return (f"the ARN of {ELB_RESOURCES[resource]}, not of a target group (a listener forwards to the target "
-                "group, and ECS registers the tasks in the target group)")
+        return f"the ARN of {ELB_RESOURCES[resource]}, not of a target group {FORWARDS}"
     if service == "elasticloadbalancing" and resource == "targetgroup":
         return "a malformed target group ARN"
     if service == "elasticloadbalancing":
@@ -363,17 +371,31 @@ def _not_a_target_group(text: str) -> str:
     return f"the ARN of a resource of another service ({service or 'none'}), not of a target group"
 
 
+def _referenced_instead(service: Service, node: Node | None, graph: Graph) -> ModelObject | None:
+    """The load balancer, listener or listener rule of the project a targetGroupArn refers to (a template's
+    ``!Ref``, a Terraform reference such as ``aws_lb.main.arn``) instead of a target group."""
+    if referenced_id(node) is None:
+        return None
+    return graph.target(service, node, *ELB_OBJECTS)
+
+
 def target_group_arn_not_an_arn(service: Service, ctx) -> Iterator[Violation]:
-    """``loadBalancers[].targetGroupArn`` must be a target group's full ARN."""
+    """``loadBalancers[].targetGroupArn`` must be a target group's full ARN (or refer to a target group)."""
     for entry in service.load_balancers:
         node = entry.get("targetGroupArn")
+        name = service.term("targetGroupArn", within="loadBalancers")
+        other = _referenced_instead(service, node, ctx.project.graph)
+        if other is not None:
+            forwarder = f"a listener of {other.label}" if isinstance(other, LoadBalancer) else other.label
+            yield Violation(node, f"{name} of {service.label} refers to {other.label}, {ELB_OBJECTS[type(other)]}, "
+                                  f"not to a target group {FORWARDS}; {REJECTED} Refer to the target group that "
+                                  f"{forwarder} forwards to instead.", within=_reported_under(service, other))
+            continue
         text = literal_str(node)
         if text is None or TARGET_GROUP_ARN.match(text[:MAX_PATTERN_INPUT]):
             continue
-        name = service.term("targetGroupArn", within="loadBalancers")
-        yield Violation(node, f"{name} '{text}' of {service.label} is {_not_a_target_group(text)}; AWS rejects the "
-                              "service, often with the misleading \"Unable to assume role and validate the "
-                              f"specified targetGroupArn.\" {name} takes the full ARN of the target group, "
+        yield Violation(node, f"{name} '{text}' of {service.label} is {_not_a_target_group(text)}; {REJECTED} {name} "
+                              "takes the full ARN of the target group, "
                               "arn:aws:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>.")
 
 
@@ -392,7 +414,7 @@ def _on_ec2(service: Service, graph: Graph) -> str | None:
     if launch is not None or not items:
         return None
     providers = [graph.target(service, item.get("capacityProvider"), CapacityProvider) for item in items]
-    if not all(p is not None and is_set(p.get("autoScalingGroupProvider")) for p in providers):
+    if not all(p is not None and has_value(p.get("autoScalingGroupProvider")) for p in providers):
         return None
     if len(providers) == 1:
         return f"its capacity provider, {providers[0].label}, runs it on the EC2 instances of an Auto Scaling group"
@@ -409,10 +431,9 @@ def public_ip_on_ec2(service: Service, ctx) -> Iterator[Violation]:
     why = _on_ec2(service, ctx.project.graph)
     if why:
         name = service.term(f"{AWSVPC_CONFIGURATION}.assignPublicIp")
-        yield Violation(node, f"{name} of {service.label} is ENABLED, but {why}; AWS rejects it with \"Assign public "
-                              "IP is not supported for this launch type.\" Only Fargate gives a task's network "
-                              "interface a public IP address; on EC2 instances an awsvpc task's interface has a "
-                              "private address only. Set "
-                              f"{service.setting('assignPublicIp', 'DISABLED', AWSVPC_CONFIGURATION)} "
-                              "and reach the internet through a NAT gateway (or VPC endpoints for ECR, CloudWatch "
-                              "Logs and Secrets Manager), or run the service on Fargate.")
+        yield Violation(node, f"{name} of {service.label} asks for a public IP address for each task, but {why}; AWS "
+                              "rejects it with \"Assign public IP is not supported for this launch type.\" Only "
+                              "Fargate gives a task's network interface a public IP address; on EC2 instances an "
+                              f"awsvpc task's interface has a private address only. Remove {name} (a task gets no "
+                              "public IP address by default) and reach the internet through a NAT gateway (or VPC "
+                              "endpoints for ECR, CloudWatch Logs and Secrets Manager), or run the service on Fargate.")

@@ -8,9 +8,9 @@ from typing import Iterator
 from ecslint.findings import Violation
 from ecslint.graph import arn_name, referenced_id
 from ecslint.iam import pattern, role_of, strings
-from ecslint.model import (MAX_PATTERN_INPUT, ContainerDefinition, InstanceProfile, Role, TaskDefinition,
+from ecslint.model import (MAX_PATTERN_INPUT, ContainerDefinition, InstanceProfile, Policy, Role, TaskDefinition,
                            is_templated, literal_str, same_value)
-from ecslint.model.values import function_call
+from ecslint.model.values import shown
 from ecslint.tree import Node, as_str
 
 ROLE_FIELDS = ("taskRoleArn", "executionRoleArn")
@@ -36,10 +36,11 @@ _FILLED_IN = re.compile(r"\$\{[^}]*\}")
 _PARTITION, _ACCOUNT = "aws", "<account>"
 
 
-def _role_text(node: Node | None) -> str | None:
-    """A role reference whose kind is written out: a literal, or an ARN whose partition, region or
-    account a template fills in (``arn:${AWS::Partition}:iam::${AWS::AccountId}:instance-profile/ecs``),
-    with those parts as ``aws``/``<region>``/``<account>`` stand-ins. None when its kind is unknown."""
+def _written_text(node: Node | None) -> str | None:
+    """A role or secret reference whose kind is written out: a literal, or an ARN whose partition, region or
+    account a template fills in (``arn:${AWS::Partition}:iam::${AWS::AccountId}:instance-profile/ecs``,
+    ``arn:aws:ssm:${var.region}:${local.account}:parameter/db``), with those parts as
+    ``aws``/``<region>``/``<account>`` stand-ins. None when its kind is unknown."""
     text = literal_str(node)
     if text is not None:
         return text
@@ -82,28 +83,53 @@ def _not_a_role(field: str, text: str, task: TaskDefinition) -> str | None:
             f"Use the ARN of the {which} (arn:{match['partition']}:iam::<account>:role/<name>).")
 
 
+# A count or for_each index after a reference (``aws_iam_instance_profile.ecs[0]``); linear.
+_INDEX = re.compile(r"^(?:\[[^\]]*\])+")
+_ATTRIBUTE = re.compile(r"^[a-z_][a-z0-9_]{0,39}$")  # an attribute name a message may quote
+_REJECTED = "AWS rejects it with \"Role is not valid\""
+_READ_AS_NAME = ("ECS reads it as a role's name, so the task gets whatever role has that name, if any, not one made "
+                 "for it")
+
+
+def _referenced_value(node: Node, target: str) -> str:
+    """Which value of the resource ``target`` (its logical id or address) a reference to it reads, in lower
+    case: ``arn`` for ``!GetAtt Profile.Arn`` or ``aws_iam_instance_profile.ecs[0].arn``, ``name`` for
+    ``aws_iam_instance_profile.ecs.name``; "" for the resource's own value (``!Ref Profile``)."""
+    text = (shown(node) or "").removeprefix("${").removesuffix("}")
+    at = text.find(target)
+    rest = _INDEX.sub("", text[at + len(target):]) if at != -1 else ""
+    return rest.lstrip(".").split(".", 1)[0].lower()
+
+
 def _profile_reference(field: str, node: Node | None, task: TaskDefinition, graph) -> str | None:
-    """Why ``node`` is not usable as ``field`` when it refers to an instance profile of the inputs."""
-    profile = graph.target(task, node, InstanceProfile) if referenced_id(node) is not None else None
-    if profile is None:
+    """Why ``node`` is not usable as ``field`` when it refers to an instance profile or a policy of the inputs."""
+    target = referenced_id(node)
+    found = graph.target(task, node, InstanceProfile, Policy) if target is not None else None
+    if found is None:
         return None
     which = _ROLE_NAMES[field]
-    call = function_call(node.plain())
-    by_name = call is not None and call[0] == "Ref"
-    what = f"the name of {profile.label} (its Ref)" if by_name else f"the ARN of {profile.label}"
-    outcome = ("ECS reads it as a role's name, so the task gets whatever role has that name, if any, not one made "
-               "for it") if by_name else "AWS rejects it with \"Role is not valid\""
-    return (f"{task.term(field)} of {task.label} is {what}, an EC2 instance profile, not an IAM role: {outcome}. "
-            "An instance profile wraps the container instance role that the EC2 hosts use (it trusts "
-            f"ec2.amazonaws.com); the {which} is an IAM role that trusts ecs-tasks.amazonaws.com. Refer to such a "
-            "role instead (its Arn).")
+    if isinstance(found, Policy):
+        return (f"{task.term(field)} of {task.label} refers to {found.label}, an IAM policy, not an IAM role: a policy "
+                "only grants permissions to the roles it is attached to, and ECS cannot assume it (AWS rejects a "
+                f"policy's ARN with \"Role is not valid\"). Use the ARN of the {which}, a role that trusts "
+                "ecs-tasks.amazonaws.com, and attach the policy to that role.")
+    profile = found
+    value = _referenced_value(node, target)
+    what = f"the ARN of {profile.label}" if value == "arn" else \
+        f"the name of {profile.label} (its Ref)" if not value else \
+        f"the {value} of {profile.label}" if _ATTRIBUTE.match(value) else f"a value of {profile.label}"
+    outcome = _REJECTED if value == "arn" else _READ_AS_NAME
+    return (f"{task.term(field)} of {task.label} is {what}, an EC2 instance profile, "
+            f"not an IAM role: {outcome}. An instance profile wraps the container instance role that the EC2 hosts "
+            f"use (it trusts ec2.amazonaws.com); the {which} is an IAM role that trusts ecs-tasks.amazonaws.com. "
+            "Refer to the ARN of such a role instead.")
 
 
 def role_arn_not_a_role(task: TaskDefinition, ctx) -> Iterator[Violation]:
     """``taskRoleArn`` and ``executionRoleArn`` must name IAM roles (not instance profiles, users, ...)."""
     for field in ROLE_FIELDS:
         node = task.get(field)
-        text = _role_text(node)
+        text = _written_text(node)
         reason = _not_a_role(field, text, task) if text else _profile_reference(field, node, task, ctx.project.graph)
         if reason:
             yield Violation(node, reason)
@@ -153,7 +179,7 @@ def execution_role_missing(task: TaskDefinition, ctx) -> Iterator[Violation]:
 def _role_identity(node: Node | None) -> tuple[str | None, str] | None:
     """(account, name) of a role reference written out: a name (the account of the caller: None), or a
     role ARN (an account a template fills in: None too); None when it is not such a reference."""
-    text = _role_text(node)
+    text = _written_text(node)
     kind, name = arn_name(text) if text else (None, "")
     if not name or kind not in (None, Role):
         return None
@@ -236,7 +262,7 @@ def secret_refs(container: ContainerDefinition) -> Iterator[tuple[Node, str, boo
 def invalid_secret_reference(container: ContainerDefinition, ctx) -> Iterator[Violation]:
     """Secrets come from Secrets Manager secrets or SSM parameters; registry credentials from Secrets Manager."""
     for node, where, allow_ssm, _ in secret_refs(container):
-        text = literal_str(node)
+        text = _written_text(node)
         problem = _secret_problem(text, allow_ssm) if text else None
         if problem is None:
             continue

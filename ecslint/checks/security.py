@@ -99,8 +99,8 @@ def secrets_in_environment(container: ContainerDefinition, ctx) -> Iterator[Viol
             yield Violation(value,
                             f"environment variable {name} of {container.label} looks like a credential and is set in "
                             "plain text, which anyone allowed to describe the task definition can read. Move it to "
-                            f"{container.term('secrets')}, with {container.term('valueFrom', within='secrets')} naming a "
-                            "Secrets Manager secret or an SSM Parameter Store SecureString.")
+                            f"{container.term('secrets')}, with {container.term('valueFrom', within='secrets')} "
+                            "naming a Secrets Manager secret or an SSM Parameter Store SecureString.")
 
 
 def privileged_container(container: ContainerDefinition, ctx) -> Iterator[Violation]:

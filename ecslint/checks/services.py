@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Iterator
 
 from ecslint.findings import Violation
-from ecslint.graph import Graph
-from ecslint.model import FARGATE, LoadBalancer, Service, TaskDefinition, literal_str
+from ecslint.graph import Graph, referenced_id
+from ecslint.model import (FARGATE, Cluster, LoadBalancer, ModelObject, Service, TaskDefinition, is_intrinsic,
+                           literal_str)
 from ecslint.tree import Node, as_int, as_str
 
 EC2, EXTERNAL = "EC2", "EXTERNAL"
@@ -35,6 +36,24 @@ def literal_int(node: Node | None) -> int | None:
 def is_set(node: Node | None) -> bool:
     """Set to something: not absent, not null, not an empty list, mapping or string."""
     return node is not None and node.value not in (None, "", [], {})
+
+
+def unknowable(node: Node | None) -> bool:
+    """A value that may as well be null or empty: what a template function gives, a Terraform variable without
+    a value, a module output, a ``dynamic`` block over an unknown collection; not a reference to a resource
+    (its ARN or name), which is there even when its value is not known."""
+    return is_intrinsic(node) and referenced_id(node) is None
+
+
+def has_value(node: Node | None) -> bool:
+    """Known to be set: :func:`is_set`, and not :func:`unknowable`."""
+    return is_set(node) and not unknowable(node)
+
+
+def _member(obj: ModelObject, parent: str, name: str) -> str:
+    """How the object's format names a member of ``parent`` on its own (``maximumPercent``); with its parent
+    when the format makes one name of the two (Terraform's ``deployment_maximum_percent``)."""
+    return obj.term(name, within=parent) or obj.term(f"{parent}.{name}")
 
 
 def _has_launch_type(service: Service) -> bool:
@@ -170,7 +189,7 @@ DAEMON_STRATEGY = _rejects("Specifying a capacity provider strategy is not suppo
                            "using the DAEMON scheduling strategy.")
 
 
-def _daemon_conflicts(service: Service) -> Iterator[tuple[Node, str, str]]:
+def _daemon_conflicts(service: Service, ctx) -> Iterator[tuple[Node, str, str]]:
     """Each setting the DAEMON scheduling strategy does not allow: where, why, and what to do."""
     if _on_fargate(service):
         yield _fargate_node(service), ("Fargate does not support it: a DAEMON service runs one task on each "
@@ -180,37 +199,57 @@ def _daemon_conflicts(service: Service) -> Iterator[tuple[Node, str, str]]:
     if literal_str(controller) in ("CODE_DEPLOY", "EXTERNAL"):
         yield controller, f"the {controller.value} deployment controller does not support it", \
             "Use the ECS deployment controller (the default)."
-    if is_set(service.get("placementStrategy")):
-        why = f"it sets a {service.term('placementStrategy')}; " + _rejects(
+    if has_value(service.get("placementStrategy")):
+        why = f"it sets {service.term('placementStrategy')}; " + _rejects(
             "The daemon scheduling strategy does not support placement strategies. Remove the placement strategy "
             "and try again")
         yield service.key("placementStrategy"), why, \
             f"Remove it ({service.term('placementConstraints')} are allowed), or use the REPLICA strategy."
     count = service.get("desiredCount")
     if count is not None and count.value is not None and not _is_described(service):
-        yield service.key("desiredCount"), f"it sets a {service.term('desiredCount')}; " + _rejects(
+        yield service.key("desiredCount"), f"it sets {service.term('desiredCount')}; " + _rejects(
             "The daemon scheduling strategy does not support a desired count for services. Remove the desired count "
             "value and try again"), "Remove it: ECS runs one task on each container instance."
     maximum = service.at("deploymentConfiguration", "maximumPercent")
     if (literal_int(maximum) or 0) > 100:
-        why = f"its {service.term('maximumPercent', within='deploymentConfiguration')} is above 100; " + _rejects(
+        why = f"its {_member(service, 'deploymentConfiguration', 'maximumPercent')} is above 100; " + _rejects(
             "The daemon scheduling strategy does not support values above 100 for maximumPercent on a deployment "
             "configuration. Change the maximumPercent value to 100, and try again")
         yield maximum, why, "Set it to 100."
-    yield from _daemon_capacity_providers(service)
+    yield from _daemon_capacity_providers(service, ctx)
 
 
-def _daemon_capacity_providers(service: Service) -> Iterator[tuple[Node, str, str]]:
+def _has_items(node: Node | None) -> bool:
+    """A list with items (not one whose items are unknown, such as a Terraform ``dynamic`` block's)."""
+    return node is not None and node.is_seq and bool(node.value)
+
+
+def _default_strategy(cluster: Cluster, ctx) -> str | None:
+    """Whose default capacity provider strategy the cluster has, for a message: its own, or the one an
+    association of capacity providers with it sets (a ``ClusterCapacityProviderAssociations`` resource,
+    Terraform's ``aws_ecs_cluster_capacity_providers``); None when nothing known sets one."""
+    if _has_items(cluster.get("defaultCapacityProviderStrategy")):
+        return f"of {cluster.label}"
+    graph = ctx.project.graph
+    for holder in ctx.project.objects("ClusterCapacityProviderAssociations"):
+        if _has_items(holder.get("defaultCapacityProviderStrategy")) and \
+                graph.target(holder, holder.get("cluster"), Cluster) is cluster:
+            return f"that {holder.label} gives {cluster.label}"
+    return None
+
+
+def _daemon_capacity_providers(service: Service, ctx) -> Iterator[tuple[Node, str, str]]:
     """A capacity provider strategy of its own (not Fargate: reported above), or the cluster's default."""
     own = _has_strategy(service)
     if own and not _on_fargate(service):
-        why = f"it sets a {service.term('capacityProviderStrategy')}; {DAEMON_STRATEGY}"
+        why = f"it sets {service.term('capacityProviderStrategy')}; {DAEMON_STRATEGY}"
         yield service.key("capacityProviderStrategy"), why, f"Remove it and set {service.setting('launchType', EC2)}."
     cluster = service.cluster
-    if (not own and not _has_launch_type(service) and cluster is not None
-            and is_set(cluster.get("defaultCapacityProviderStrategy"))):
+    default = _default_strategy(cluster, ctx) if cluster is not None and not own and \
+        not _has_launch_type(service) else None
+    if default:
         why = (f"it sets no {service.term('launchType')}, so it would use the default capacity provider strategy "
-               f"of {cluster.label}; {DAEMON_STRATEGY}")
+               f"{default}; {DAEMON_STRATEGY}")
         yield service.key("schedulingStrategy"), why, f"Set {service.setting('launchType', EC2)} on the service."
 
 
@@ -218,7 +257,7 @@ def daemon_conflicts(service: Service, ctx) -> Iterator[Violation]:
     """``schedulingStrategy: DAEMON`` and what it does not allow."""
     if literal_str(service.get("schedulingStrategy")) != "DAEMON":
         return
-    for node, why, fix in _daemon_conflicts(service):
+    for node, why, fix in _daemon_conflicts(service, ctx):
         end = " " if why.endswith('."') else ". "
         yield Violation(node, f"{service.label} uses the DAEMON scheduling strategy, but {why}{end}{fix}")
 
@@ -261,21 +300,20 @@ def _stall_message(service: Service, minimum: int, maximum: int, desired: int | 
     stuck = ("ECS can neither start a new task before stopping an old one nor stop one first, so a rolling "
              "deployment stalls with the service event \"unable to stop or start tasks during a deployment because "
              "of the service deployment configuration\"")
-    config = service.term("deploymentConfiguration")
-    minimum_name = service.term("minimumHealthyPercent", within="deploymentConfiguration")
-    maximum_name = service.term("maximumPercent", within="deploymentConfiguration")
+    minimum_name = _member(service, "deploymentConfiguration", "minimumHealthyPercent")
+    maximum_name = _member(service, "deploymentConfiguration", "maximumPercent")
     if desired is None:
-        return (f"{config} of {service.label} keeps at least {minimum}% and allows at most {maximum}% "
-                f"of the desired count during a deployment: {stuck}. Raise {maximum_name} above 100 (the default "
-                f"is 200), or lower {minimum_name} below 100.")
+        return (f"during a deployment, {service.label} keeps at least {minimum}% ({minimum_name}) and allows at "
+                f"most {maximum}% ({maximum_name}) of its desired count: {stuck}. Raise {maximum_name} above 100 "
+                f"(the default is 200), or lower {minimum_name} below 100.")
     raise_to = -(-100 * (desired + 1) // desired)
     lower_to = 100 * (desired - 1) // desired
     lower = f"lower {minimum_name} to {lower_to} or less" if lower_to else f"set {minimum_name} to 0"
     fewest, most = _task_bounds(desired, minimum, maximum)
-    return (f"with a {service.term('desiredCount')} of {desired}, the {config} of {service.label} keeps at least "
-            f"{_tasks(fewest)} running ({minimum_name} {minimum}, rounded up) and allows at most "
-            f"{_tasks(most)} ({maximum_name} {maximum}, rounded down): {stuck}. Raise {maximum_name} to {raise_to} "
-            f"or more, or {lower}.")
+    return (f"with a {service.term('desiredCount')} of {desired}, {service.label} keeps at least "
+            f"{_tasks(fewest)} running during a deployment ({minimum_name} {minimum}, rounded up) and allows at "
+            f"most {_tasks(most)} ({maximum_name} {maximum}, rounded down): {stuck}. Raise {maximum_name} to "
+            f"{raise_to} or more, or {lower}.")
 
 
 def deployment_percentages(service: Service, ctx) -> Iterator[Violation]:
@@ -319,7 +357,8 @@ def grace_period_unused(service: Service, ctx) -> Iterator[Violation]:
     # 0 is no grace period (describe output shows 0 for every service); an update keeps the load balancers.
     if not literal_int(node) or task is None or _is_update(service):
         return
-    if service.load_balancers or is_set(service.get("vpcLatticeConfigurations")):
+    # (a list that is not written out, such as a Terraform dynamic block over an unknown collection, may have some)
+    if is_set(service.get("loadBalancers")) or is_set(service.get("vpcLatticeConfigurations")):
         return
     if task.has_health_check:
         return
@@ -340,7 +379,7 @@ def fargate_placement(service: Service, ctx) -> Iterator[Violation]:
     if not _on_fargate(service):
         return
     for field, what in PLACEMENT.items():
-        if is_set(service.get(field)):
+        if has_value(service.get(field)):
             yield Violation(service.key(field),
                             f"{service.label} runs on Fargate but sets {service.term(field)}; AWS rejects it with "
                             f"\"{what} are not supported with FARGATE launch type.\" Placement chooses among EC2 "
@@ -356,11 +395,11 @@ def _version(text: str) -> tuple[int, ...] | None:
 
 
 def _needs_platform_1_4(task: TaskDefinition) -> str | None:
-    """What in the task definition needs Fargate Linux platform version 1.4.0, if anything."""
+    """What in the task definition needs Fargate Linux platform version 1.4.0, if anything, for a message."""
     if any(volume.efs is not None for volume in task.volumes):
-        return "EFS volumes"
-    if is_set(task.get("ephemeralStorage")):
-        return task.term("ephemeralStorage")
+        return "EFS volumes, which need"
+    if has_value(task.get("ephemeralStorage")):
+        return f"{task.term('ephemeralStorage')}, which needs"
     return None
 
 
@@ -373,7 +412,7 @@ def fargate_platform_version(service: Service, ctx) -> Iterator[Violation]:
     feature = _needs_platform_1_4(task)
     if feature:
         yield Violation(node, f"{service.label} pins Fargate platform version {node.value}, but {task.label} uses "
-                              f"{feature}, which need Linux platform version 1.4.0 or later; the tasks fail to start "
+                              f"{feature} Linux platform version 1.4.0 or later; the tasks fail to start "
                               "(PlatformTaskDefinitionIncompatibilityException). Use \"LATEST\" or \"1.4.0\".")
 
 
@@ -409,8 +448,10 @@ def network_configuration_not_allowed(service: Service, ctx) -> Iterator[Violati
     """A networkConfiguration is only for awsvpc task definitions."""
     task = service.task
     mode = _network_mode(task) if task is not None else None
-    if mode is None or mode == "awsvpc" or not is_set(service.get("networkConfiguration")):
-        return
+    config = service.get("networkConfiguration")
+    if mode is None or mode == "awsvpc" or not has_value(config) or \
+            (config.is_map and unknowable(config.get("awsvpcConfiguration"))):
+        return  # (a Terraform dynamic block over an unknown collection may make none)
     name = service.term("networkConfiguration")
     yield Violation(service.key("networkConfiguration"),
                     f"{service.label} sets {name}, but its {task.label} uses {_network_mode_phrase(task)}; AWS "

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Iterator
 
 from ecslint.findings import Violation
-from ecslint.model import AccessPoint, ContainerDefinition, Service, Volume, literal_str
+from ecslint.model import AccessPoint, ContainerDefinition, ModelObject, Service, Volume, literal_str
 from ecslint.model.values import shown, unknowable
 from ecslint.tree import Node, as_str, is_true
 
@@ -291,10 +291,16 @@ def access_point_id(efs: Node) -> Node | None:
     return node if _is_set(node) else None
 
 
+def written_in(volume: Volume) -> ModelObject:
+    """The object whose references the values of ``volume`` resolve as: its task definition, the resource
+    it is written in (a Terraform module's references resolve in the module, not in the file)."""
+    return volume.task if volume.task is not None else volume
+
+
 def access_point_name(volume: Volume, node: Node, graph: Any = None) -> str:
     """How messages name the access point ``node`` gives: the access point resource it refers to
     (``AccessPoint 'Uploads'``), else ``access point fsap-0123`` (or the expression that gives it)."""
-    target = graph.target(volume, node, AccessPoint) if graph is not None else None
+    target = graph.target(written_in(volume), node, AccessPoint) if graph is not None else None
     return target.label if target is not None else f"access point {shown(node)}"
 
 

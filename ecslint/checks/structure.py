@@ -115,13 +115,40 @@ def _found(obj: ModelObject) -> Problems:
 ITEM_KINDS = {"containerDefinitions": "container", "volumes": "volume"}
 
 
-def _split(obj: ModelObject, path: JsonPath) -> tuple[JsonPath, str]:
-    """How messages name the place ``path``: a path inside a container or volume and its label
-    (``containerDefinitions[1]`` when it has no name), else a path inside ``obj``."""
+def _split(obj: ModelObject, path: JsonPath) -> tuple[str, str]:
+    """How messages name the place ``path``, in the words of the object's format: a path inside a
+    container or volume and its label (``containerDefinitions[1]`` when it has no name), else a
+    path inside ``obj``."""
     if isinstance(obj, TaskDefinition) and len(path) > 2 and path[0] in ITEM_KINDS and isinstance(path[1], int):
         name = as_str(obj.node.at(path[0], path[1], "name"))
-        return path[2:], f"{ITEM_KINDS[path[0]]} '{name}'" if name else f"{path[0]}[{path[1]}]"
-    return path, obj.label
+        label = f"{ITEM_KINDS[path[0]]} '{name}'" if name else _spelled(obj, path[:2])
+        return _spelled(obj, path[2:], within=str(path[0])), label
+    return _spelled(obj, path), obj.label
+
+
+def _spelled(obj: ModelObject, path: JsonPath, within: str = "") -> str:
+    """``path`` as the object's format names it, which may take fewer or more names than the model
+    (Terraform's ``network_configuration.subnets`` is ``networkConfiguration.awsvpcConfiguration.subnets``):
+    each list index goes after the names its members so far make. From a key with a dot in it on
+    (a free-form map's key, ``com.example.team``), the path is as it is written."""
+    cut = next((i for i, step in enumerate(path) if isinstance(step, str) and "." in step), len(path))
+    rest = "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in path[cut:])
+    words = _words(obj, [step for step in path[:cut] if isinstance(step, str)], within)
+    names: list[str] = []
+    spelled, used = "", 0
+    for step in path[:cut]:
+        if isinstance(step, str):
+            names.append(step)
+            continue
+        upto = max(used, min(len(_words(obj, names, within)), len(words)))
+        spelled += "".join(f".{word}" for word in words[used:upto]) + f"[{step}]"
+        used = upto
+    spelled += "".join(f".{word}" for word in words[used:])
+    return (spelled + rest).lstrip(".")
+
+
+def _words(obj: ModelObject, names: list[str], within: str) -> list[str]:
+    return obj.term(".".join(names), within).split(".") if names else []
 
 
 def _wrong_type(obj: ModelObject, path: JsonPath, node: Node, expected: str | list[str]) -> Violation:
@@ -131,8 +158,8 @@ def _wrong_type(obj: ModelObject, path: JsonPath, node: Node, expected: str | li
     words = type_words(types)
     cli = (f"Invalid type for parameter {dotted(path)}, value: {short(str(value), 40)}, "
            f"type: <class '{type(value).__name__}'>, valid types: {CLI_TYPES['|'.join(sorted(types))]}")
-    return Violation(node, f"{dotted(where)} of {label} is {json_value(value)}, but the ECS API expects {words} here; "
-                           f"the AWS CLI rejects it with \"{cli}\". {type_fix(value, types[0])}")
+    return Violation(node, f"{where} of {label} is {json_value(value)}, but the ECS API expects {words} here; the "
+                           f"AWS CLI and the SDKs reject it (the CLI with \"{cli}\"). {type_fix(value, types[0])}")
 
 
 def _not_in_enum(obj: ModelObject, path: JsonPath, node: Node, allowed: list[Any]) -> Violation:
@@ -141,7 +168,7 @@ def _not_in_enum(obj: ModelObject, path: JsonPath, node: Node, allowed: list[Any
     where, label = _split(obj, path)
     suggestion = closest(value, values)
     advice = f"Did you mean '{suggestion}'?" if suggestion else "Use one of them."
-    return Violation(node, f"{dotted(where)} of {label} is '{value}', but the ECS API accepts only {or_list(values)} "
+    return Violation(node, f"{where} of {label} is '{value}', but the ECS API accepts only {or_list(values)} "
                            f"here (case-sensitive) and rejects any other value. {advice}")
 
 
@@ -150,7 +177,7 @@ def _unknown_key(obj: ModelObject, path: JsonPath, node: Node, key: str, known: 
     suggestion = closest(key, list(known))
     question, fix = (f"; did you mean '{suggestion}'?", "") if suggestion else (".", " Remove it or fix its name.")
     return Violation(node.key_node(key) or node,
-                     f"{dotted(where)} of {label} is not a key the ECS API knows{question} The AWS CLI rejects it "
+                     f"{where} of {label} is not a key the ECS API knows{question} The AWS CLI rejects it "
                      f"with \"Unknown parameter in {dotted(path) or 'input'}: \"{key}\", must be one of: ...\", and "
                      f"tools that drop unknown keys silently lose its value.{fix}")
 
@@ -162,10 +189,12 @@ def _missing(obj: ModelObject, path: JsonPath, value: Node | None, parent: Node,
     state = "is missing" if value is None else "is null" if value.value is None else "is empty"
     pattern = "".join("[]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
     values = [v for v in schema.get("enum", ()) if v is not None]
-    owner = dotted(where[:-1])
+    above = path[:-1]
+    item = isinstance(obj, TaskDefinition) and len(above) == 2 and above[0] in ITEM_KINDS  # a container itself
+    owner = _split(obj, above)[0] if above and not item else ""
     hint = hints.get(pattern) or (f"Set it to {or_list(values)}." if values else
                                   f"Add a value, or remove {owner}." if owner else "Add a value.")
-    message = f"{dotted(where)} of {label} {state}, but AWS requires a value there. {hint}"
+    message = f"{where} of {label} {state}, but AWS requires a value there. {hint}"
     return Violation(value if value is not None else parent, message)
 
 

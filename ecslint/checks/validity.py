@@ -350,9 +350,8 @@ def volume_references(container: ContainerDefinition, ctx) -> Iterator[Violation
         name = literal_str(node)
         if name and not volumes.open and volumes.get(name) is None:
             yield Violation(node, f"{container.term('mountPoints')} of {container.label} name volume '{name}', which "
-                                  f"{task.label} does not define (its volumes: {volumes.listing()}); AWS requires a "
-                                  f"volume name from the task definition's {task.term('volumes')}. Fix the name or "
-                                  "add the volume.")
+                                  f"{task.label} does not define (its volumes: {volumes.listing()}); AWS requires the "
+                                  "name of a volume of the task definition. Fix the name or add the volume.")
     for source in _maps(container.get("volumesFrom")):
         node = source.get("sourceContainer")
         name = literal_str(node)

@@ -129,7 +129,8 @@ class ModelObject:
         if not within:
             return self.source.naming.term(self, path)
         names = self.source.naming.term(self, f"{within}.{path}").split(".")
-        return ".".join(names[len(within.split(".")):])
+        inner = names[len(within.split(".")):]
+        return ".".join(inner) if inner else ".".join(names)  # (a format may name both in one word)
 
     def term_path(self, path: list[str | int], within: str = "") -> str:
         """A path of members and list indices as the format names it: ``containerDefinitions[0].cpu``

@@ -10,6 +10,7 @@ Terraform input.
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 from ecslint.tree import Node
@@ -25,9 +26,10 @@ RESOURCE_PREFIXES = ("aws_ecs_", "aws_iam_", "aws_lb", "aws_alb", "aws_elb", "aw
 
 
 def _hcl(root: Node):  # type: ignore[no-untyped-def]
-    from ecslint.hcl import HclFile
-
-    return root.value if isinstance(root.value, HclFile) else None
+    """The parsed ``.tf`` file a root holds (never one before the reader of ``.tf`` files was imported,
+    which a run of JSON and YAML alone never does)."""
+    hcl = sys.modules.get("ecslint.hcl")
+    return root.value if hcl is not None and isinstance(root.value, hcl.HclFile) else None
 
 
 def _is_plan(root: Node) -> bool:

@@ -19,6 +19,10 @@ from ecslint.model.values import Unresolved
 from ecslint.tree import Node, as_str
 
 
+# Arguments of a DAEMON service that the AWS provider leaves out of its requests.
+DAEMON_UNSENT = ("desired_count", "deployment_maximum_percent")
+
+
 def _resource_node(block: Block, scope: Scope) -> Node:
     """The resource's own attributes, as the model reads them: its type, and ``DependsOn`` (the
     addresses of ``depends_on``)."""
@@ -66,9 +70,8 @@ def _with_attachments(values: Node, address: str, module: Module) -> None:
     if not attached:
         return
     managed = values.get("managed_policy_arns")
-    if managed is None or managed.value is None:
-        first = attached[0]
-        managed = Node([], first.line, first.col, first.end_line, first.end_col, None, None, first.file)
+    if managed is None or managed.value is None:  # at the role's block
+        managed = Node([], values.line, values.col, values.line, values.col + 1, None, None, values.file)
         values.value["managed_policy_arns"] = managed
         values.keys["managed_policy_arns"] = managed  # type: ignore[index]
     if managed.is_seq:  # (an unknown list stays unknown)
@@ -89,6 +92,9 @@ def objects(module: Module, hcl: HclFile, source: Source) -> list[ModelObject]:
         values = values_of(block.body, block.span, scope)
         if kind == "aws_iam_role":
             _with_attachments(values, address, module)
+        if kind == "aws_ecs_service" and as_str(values.get("scheduling_strategy")) == "DAEMON":
+            for name in DAEMON_UNSENT:  # the provider does not send them for a DAEMON service
+                values.value.pop(name, None)
         made.extend(model_objects(kind, values, _resource_node(block, scope), source, module.directory, address,
                                   address, scope))
     return made

@@ -85,8 +85,13 @@ def opaque(text: str, refers_to: str | None = None, shown_as: str | None = None)
 
 
 def unknown(expr: Expr, scope: Scope, refers_to: str | None = None) -> Node:
-    """The expression as an opaque value."""
-    return node_at(expr.span, opaque(expr.text, refers_to), scope)
+    """The expression as an opaque value; within a ``dynamic`` block, one for each element (the same
+    text may give another value for each)."""
+    value = opaque(expr.text, refers_to)
+    if scope.bound:
+        value.expression["element"] = {name: plain_json(node.get("key") or node) for name, node in
+                                       scope.bound.items()}
+    return node_at(expr.span, value, scope)
 
 
 def is_known(node: Node) -> bool:
@@ -147,6 +152,8 @@ def _template(expr: Template, scope: Scope) -> Node:
     reads as a placeholder (partly known, never a literal)."""
     if expr.directives:
         return unknown(expr, scope)
+    if len(expr.parts) == 1 and isinstance(expr.parts[0], Expr) and expr.heredoc is None:
+        return evaluate(expr.parts[0], scope)  # "${x}" is x itself, whatever its type (HCL's rule)
     pieces = []
     for part in expr.parts:
         if isinstance(part, str):
@@ -154,7 +161,10 @@ def _template(expr: Template, scope: Scope) -> Node:
             continue
         value = evaluate(part, scope)
         text = text_of(value) if is_known(value) and not value.is_map and not value.is_seq else None
-        pieces.append(text if text is not None else "${" + part.text + "}")
+        if text is None:  # unknown: shown as what it is (a template variable as the caller's expression)
+            shown = value.value.text if isinstance(value.value, Unresolved) and value.value.text else part.text
+            text = "${" + shown + "}"
+        pieces.append(text)
     value: str = "".join(pieces)
     if expr.heredoc is not None:
         value = Text(value, (scope.file, expr.heredoc.line, expr.heredoc.indent))
@@ -192,6 +202,8 @@ def _traversal(expr: Traversal, scope: Scope) -> Node:
     else:
         value = evaluate(base, scope)
     splat = False
+    if not steps and not is_known(value):  # a local that is a reference: keeps what it refers to
+        return node_at(expr.span, value.value, scope)
     for step in steps:
         if not is_known(value):
             return unknown(expr, scope)
@@ -222,6 +234,8 @@ def _root(expr: Traversal, name: str, steps: list, scope: Scope) -> tuple[Node, 
         return (found, steps[1:]) if found is not None else None
     if name == "local" and first is not None:
         found = scope.module.local(first, scope)
+        if found is not None and not is_known(found) and len(steps) > 1:
+            return None  # a member of something unknown
         return (found, steps[1:]) if found is not None else None
     if name == "path" and first == "module":
         return node_at(expr.span, scope.module.directory, scope), steps[1:]

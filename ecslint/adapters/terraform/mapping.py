@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import base64
+from functools import lru_cache
 from typing import Callable
 
 from ecslint.adapters.terraform.documents import decode_json
-from ecslint.adapters.terraform.evaluate import Scope, evaluate, is_known, node_at, opaque, text_of
-from ecslint.adapters.terraform.specs import JSON, Field, Spec
+from ecslint.adapters.terraform.evaluate import BASE64_TAG, Scope, evaluate, is_known, node_at, opaque, text_of
+from ecslint.adapters.terraform.specs import CONTAINERS, JSON, Field, Spec
 from ecslint.hcl import Block, Body, Span
+from ecslint.model.values import is_templated
 from ecslint.tree import Node
 
 # Arguments of every resource that say how Terraform manages it, not what it is.
@@ -52,9 +55,64 @@ def _list(value: Node, scope: Scope) -> Node:
         Node([value], value.line, value.col, value.end_line, value.end_col, None, None, value.file)
 
 
+def _base64(value: Node, scope: Scope) -> Node:
+    """User data that Terraform passes on base64-encoded, as its text: ``base64encode(...)`` of a known
+    text, or a literal in base64; anything else as it is."""
+    if value.tag == BASE64_TAG:
+        return Node(value.value, value.line, value.col, value.end_line, value.end_col, None, None, value.file)
+    if isinstance(value.value, str) and value.tag is None and not is_templated(value.value):
+        try:
+            text = base64.b64decode(value.value, validate=True).decode("utf-8")
+        except ValueError:
+            return value
+        return Node(text, value.line, value.col, value.end_line, value.end_col, None, None, value.file)
+    return value
+
+
 def _json(value: Node, scope: Scope) -> Node:
     decoded = decode_json(value)
     return decoded if decoded is not None else value
+
+
+def _containers(value: Node, scope: Scope) -> Node:
+    """Container definitions, their keys in the ECS API's case: the AWS provider decodes them with Go's
+    JSON decoder, which matches keys whatever their case (``memoryreservation`` is ``memoryReservation``)."""
+    decoded = _json(value, scope)
+    if decoded.is_seq:
+        schema = _api_schema()
+        for item in decoded.value:
+            _api_cased(item, schema["$defs"]["ContainerDefinition"], schema)
+    return decoded
+
+
+@lru_cache(maxsize=1)
+def _api_schema() -> dict:
+    from ecslint.checks.structure import schema
+
+    return schema("task-definition")
+
+
+def _api_cased(node: Node, schema: dict, root: dict) -> None:
+    """Rename, in place, the keys of a mapping (and those within it) that the schema has in another case."""
+    if "$ref" in schema:
+        schema = root["$defs"].get(schema["$ref"].rsplit("/", 1)[-1], {})
+    if node.is_seq:
+        for item in node.value:
+            _api_cased(item, schema.get("items", {}), root)
+        return
+    properties = schema.get("properties")
+    if not node.is_map or not properties:
+        return
+    by_lower = {name.lower(): name for name in properties}
+    for key in list(node.value):
+        name = key if key in properties else by_lower.get(key.lower())
+        if name is None:
+            continue
+        if name != key and name not in node.value:
+            node.value = {name if k == key else k: v for k, v in node.value.items()}
+            if node.keys is not None:
+                node.keys = {name if k == key else k: v for k, v in node.keys.items()}
+        _api_cased(node.value[name], properties[name], root)
 
 
 def _like(node: Node, value: object) -> Node:
@@ -62,7 +120,8 @@ def _like(node: Node, value: object) -> Node:
 
 
 CONVERTERS: dict[str, Callable[[Node, Scope], Node]] = {
-    JSON: _json, "enabled": _enabled, "scheme": _scheme, "pairs": _pairs, "list": _list,
+    JSON: _json, CONTAINERS: _containers, "base64": _base64, "enabled": _enabled, "scheme": _scheme,
+    "pairs": _pairs, "list": _list,
 }
 
 
@@ -77,10 +136,12 @@ class Members:
         *parents, last = path.split(".")
         for name in parents:
             child = target.value.get(name)
-            if child is None or not child.is_map:
-                child = Node({}, key.line, key.col, key.end_line, key.end_col, {}, None, key.file)
+            if child is None or not child.is_map:  # a property Terraform flattens: at the block it is in,
+                at = self.node                     # with no name of its own (its key holds None)
+                child = Node({}, at.line, at.col, at.end_line, at.end_col, {}, None, at.file)
                 target.value[name] = child
-                target.keys[name] = key  # type: ignore[index]
+                unnamed = Node(None, at.line, at.col, at.end_line, at.end_col, None, None, at.file)
+                target.keys[name] = unnamed  # type: ignore[index]
             target = child
         target.value[last] = value
         target.keys[last] = key  # type: ignore[index]
@@ -176,7 +237,9 @@ def convert(values: Node, spec: Spec, scope: Scope) -> Node:
             for made in _items(item, field, scope):
                 if field.cfn == "":  # the block's arguments belong to the resource itself
                     for member, inner in made.items():
-                        members.put(member, inner, made.keys[member] if made.keys else inner)
+                        written = made.keys[member] if made.keys else inner
+                        members.put(member, inner, Node(f"{name}.{written.value}", written.line, written.col,
+                                                        written.end_line, written.end_col, None, None, written.file))
                 elif field.many:
                     members.append(field.cfn, made, key)
                 elif not members.has(field.cfn):  # a block that may be given once: the first counts

@@ -14,8 +14,8 @@ import os
 from dataclasses import dataclass, field
 
 from ecslint.adapters.terraform.documents import policy_document, render_template
-from ecslint.adapters.terraform.evaluate import Scope, evaluate, is_known, plain_json
-from ecslint.hcl import Attribute, Block, HclFile, parse
+from ecslint.adapters.terraform.evaluate import Scope, evaluate, is_known, plain_json, text_of
+from ecslint.hcl import Attribute, Block, Call, Expr, HclFile, Variable, parse
 from ecslint.read import ParseError, decode
 from ecslint.read import parse as parse_text
 from ecslint.tree import Node
@@ -29,7 +29,10 @@ def read_text_file(path: str) -> str | None:
     from ecslint.discover import read_file
 
     item = read_file(path, named=False)
-    return decode(item.data) if item.data is not None else None
+    try:
+        return decode(item.data) if item.data is not None else None
+    except ParseError:  # binary data: reported when that file is linted itself
+        return None
 
 
 def _join(directory: str, name: str) -> str:
@@ -48,6 +51,39 @@ def _var_file_values(path: str, text: str) -> dict[str, Node] | None:
     module = Module("", [], [])
     scope = Scope(module, path, "")
     return {name: evaluate(attribute.expr, scope) for name, attribute in parsed.body.attributes.items()}
+
+
+def _scalar(node: Node, kind: str) -> Node:
+    """A primitive value as Terraform converts it to the variable's type (``"8080"`` to 8080 for a number)."""
+    value = node.value
+    converted = value
+    if kind == "number" and isinstance(value, str):
+        try:
+            converted = int(value) if value.strip().lstrip("-").isdigit() else float(value)
+        except ValueError:
+            return node
+    elif kind == "bool" and value in ("true", "false"):
+        converted = value == "true"
+    elif kind == "string" and isinstance(value, (bool, int, float)) and value is not None:
+        converted = text_of(node)
+    if converted is value:
+        return node
+    return Node(converted, node.line, node.col, node.end_line, node.end_col, None, node.tag, node.file)
+
+
+def typed(node: Node, kind: Expr) -> Node:
+    """A variable's value converted to its declared type, as Terraform does: primitives, and lists, sets
+    and maps of them (other types are left as given)."""
+    if isinstance(kind, Variable) and kind.name in ("number", "string", "bool"):
+        return _scalar(node, kind.name) if node.is_scalar else node
+    if isinstance(kind, Call) and len(kind.args) == 1 and kind.name in ("list", "set", "map"):
+        if node.is_seq and kind.name != "map":
+            return Node([typed(item, kind.args[0]) for item in node.value], node.line, node.col, node.end_line,
+                        node.end_col, None, node.tag, node.file)
+        if node.is_map and kind.name == "map":
+            return Node({k: typed(v, kind.args[0]) for k, v in node.value.items()}, node.line, node.col,
+                        node.end_line, node.end_col, node.keys, node.tag, node.file)
+    return node
 
 
 @dataclass
@@ -137,15 +173,18 @@ class Module:
     def _variable(self, name: str) -> Node | None:
         always, others = self._var_files()
         value = always.get(name)
-        if value is None and name in self.variables:
-            block, hcl = self.variables[name]
-            default = block.body.attributes.get("default")
-            value = evaluate(default.expr, Scope(self, hcl.path, "")) if default is not None else None
+        declared = self.variables.get(name)
+        if value is None and declared is not None:
+            default = declared[0].body.attributes.get("default")
+            value = evaluate(default.expr, Scope(self, declared[1].path, "")) if default is not None else None
         if value is None or not is_known(value):
             return None
-        if any(name in o and plain_json(o[name]) != plain_json(value) for o in others):
+        kind = declared[0].body.attributes.get("type") if declared is not None else None
+        converted = [typed(v, kind.expr) if kind is not None else v for v in [value] + [o[name] for o in others
+                                                                                       if name in o]]
+        if any(plain_json(v) != plain_json(converted[0]) for v in converted[1:]):
             return None  # another var file gives another value at some runs
-        return value
+        return converted[0]
 
     # --- locals and data sources -------------------------------------------------------------------
 
@@ -160,7 +199,8 @@ class Module:
             value = evaluate(attribute.expr, scope.deeper(hcl.path, home=""))
         finally:
             self._evaluating.discard(name)
-        self._locals[name] = value if is_known(value) else None
+        known = is_known(value) or getattr(value.value, "refers_to", None) is not None
+        self._locals[name] = value if known else None  # (a reference is kept: it still links)
         return self._locals[name]
 
     def data_value(self, kind: str, name: str, attribute: str, scope: Scope) -> Node | None:

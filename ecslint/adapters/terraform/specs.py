@@ -42,6 +42,7 @@ def block(cfn: str, fields: Spec, many: bool = False) -> Field:
 
 
 JSON = "json"  # a JSON document given as text or jsonencode(...)
+CONTAINERS = "containers"  # container definitions: a JSON document whose keys the provider reads in any case
 
 STRATEGY = spec("capacity_provider weight base")
 LOG_CONFIGURATION = spec("log_driver", options=Field("Options"), secret_option=block("SecretOptions",
@@ -61,7 +62,7 @@ VOLUME = spec(
 
 TASK_DEFINITION = spec(
     "family cpu memory network_mode ipc_mode pid_mode task_role_arn execution_role_arn requires_compatibilities",
-    container_definitions=Field("ContainerDefinitions", convert=JSON),
+    container_definitions=Field("ContainerDefinitions", convert=CONTAINERS),
     volume=block("Volumes", VOLUME, many=True),
     placement_constraints=block("PlacementConstraints", spec("type expression"), many=True),
     proxy_configuration=block("ProxyConfiguration", spec(
@@ -90,6 +91,8 @@ SERVICE = spec(
     service_registries=block("ServiceRegistries", spec("registry_arn port container_port container_name"),
                              many=True),
     capacity_provider_strategy=block("CapacityProviderStrategy", STRATEGY, many=True),
+    vpc_lattice_configurations=block("VpcLatticeConfigurations", spec("role_arn target_group_arn port_name"),
+                                     many=True),
     service_connect_configuration=block("ServiceConnectConfiguration", spec(
         "enabled namespace", log_configuration=block("LogConfiguration", LOG_CONFIGURATION),
         service=block("Services", spec(
@@ -183,16 +186,18 @@ ACCESS_POINT = spec(
 METADATA_OPTIONS = spec("http_endpoint http_tokens http_put_response_hop_limit")
 LAUNCH_TEMPLATE = spec(
     name="LaunchTemplateName", image_id="LaunchTemplateData.ImageId", instance_type="LaunchTemplateData.InstanceType",
-    user_data="LaunchTemplateData.UserData", key_name="LaunchTemplateData.KeyName",
+    user_data=Field("LaunchTemplateData.UserData", convert="base64"), key_name="LaunchTemplateData.KeyName",
     vpc_security_group_ids="LaunchTemplateData.SecurityGroupIds",
     iam_instance_profile=block("LaunchTemplateData.IamInstanceProfile", spec("name arn")),
     metadata_options=block("LaunchTemplateData.MetadataOptions", METADATA_OPTIONS),
     network_interfaces=block("LaunchTemplateData.NetworkInterfaces", spec(
         "associate_public_ip_address subnet_id device_index", security_groups="Groups"), many=True),
 )
+USER_DATA = Field("UserData", convert="base64")  # its text, however it is given
 LAUNCH_CONFIGURATION = spec(
-    "image_id instance_type user_data key_name security_groups associate_public_ip_address iam_instance_profile",
+    "image_id instance_type key_name security_groups associate_public_ip_address iam_instance_profile",
     name="LaunchConfigurationName", metadata_options=block("MetadataOptions", METADATA_OPTIONS),
+    user_data=USER_DATA, user_data_base64=USER_DATA,
 )
 AUTO_SCALING_GROUP = spec(
     "min_size max_size desired_capacity health_check_type health_check_grace_period",
@@ -206,7 +211,8 @@ AUTO_SCALING_GROUP = spec(
     tag=block("Tags", spec("key value propagate_at_launch"), many=True),
 )
 INSTANCE = spec(
-    "instance_type user_data key_name subnet_id iam_instance_profile", ami="ImageId",
+    "instance_type key_name subnet_id iam_instance_profile", ami="ImageId", user_data=USER_DATA,
+    user_data_base64=USER_DATA,
     vpc_security_group_ids="SecurityGroupIds", metadata_options=block("MetadataOptions", METADATA_OPTIONS),
 )
 
