@@ -3,6 +3,7 @@
 
     python3 benchmarks/bench.py [--runs 7] [--corpus ../shared/corpus] [--peers] [--against REV]
     python3 benchmarks/bench.py --templates [--runs 1]
+    python3 benchmarks/bench.py --terraform [--runs 3] [--checkov PATH]
 
 Times (each a fresh process, as a pre-commit hook or CI step runs it):
 - ``ecslint --version`` (start-up),
@@ -13,7 +14,9 @@ git revision (checked out in a temporary worktree) are interleaved with this one
 ratios printed. With ``--peers``, the start-up of cfn-lint and checkov where installed, for
 scale. With ``--templates``, ecslint and cfn-lint (where installed) on every CloudFormation, CDK
 and Copilot template of the corpus (``MANIFEST.tsv``), each in one process, alternating, and the
-ratio. Never run in tests: this machine is noisy, so quote ratios from one run of this script.
+ratio. With ``--terraform``, ecslint and checkov (where installed; ``--checkov`` names it) on every
+Terraform file of the corpus, the same way. Never run in tests: this machine is noisy, so quote
+ratios from one run of this script.
 """
 
 from __future__ import annotations
@@ -71,25 +74,46 @@ def import_ms(module: str) -> float:
     return total / 1000
 
 
-def templates(corpus: str, runs: int) -> None:
-    """ecslint against cfn-lint on the corpus's templates, alternating, median of ``runs`` each."""
+def corpus_paths(corpus: str, kinds: tuple[str, ...]) -> list[str]:
+    """The corpus files (``MANIFEST.tsv``) whose kind ends with one of ``kinds``."""
     with open(os.path.join(corpus, "MANIFEST.tsv"), encoding="utf-8") as handle:
-        paths = [os.path.join(corpus, row["path"]) for row in csv.DictReader(handle, delimiter="\t")
-                 if row["kind"].endswith("-template")]
-    cfn_lint = shutil.which("cfn-lint") or str(Path(sys.executable).parent / "cfn-lint")
-    commands = {"ecslint": [sys.executable, "-m", "ecslint", "check", "-q", *paths]}
-    if os.path.exists(cfn_lint):
-        commands["cfn-lint"] = [cfn_lint, "--format", "parseable", "--", *paths]
+        return [os.path.join(corpus, row["path"]) for row in csv.DictReader(handle, delimiter="\t")
+                if row["kind"].endswith(kinds)]
+
+
+def race(commands: dict[str, list[str]], runs: int, what: str) -> None:
+    """Each command ``runs`` times, alternating, and ecslint's median against the peer's."""
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):
         for name, command in commands.items():
             times[name].append(wall(command, 1))
     medians = {name: statistics.median(values) for name, values in times.items()}
     for name, seconds in medians.items():
-        print(f"{seconds:9.2f} s  {name} on {len(paths)} templates of the corpus")
-    if "cfn-lint" in medians:
-        print(f"ecslint takes {medians['ecslint'] / medians['cfn-lint']:.3f} of cfn-lint's time "
-              f"({medians['cfn-lint'] / medians['ecslint']:.0f}x faster)")
+        print(f"{seconds:9.2f} s  {name} on {what}")
+    for peer in [name for name in medians if name != "ecslint"]:
+        print(f"ecslint takes {medians['ecslint'] / medians[peer]:.3f} of {peer}'s time "
+              f"({medians[peer] / medians['ecslint']:.0f}x faster)")
+
+
+def templates(corpus: str, runs: int) -> None:
+    """ecslint against cfn-lint on the corpus's templates."""
+    paths = corpus_paths(corpus, ("-template",))
+    cfn_lint = shutil.which("cfn-lint") or str(Path(sys.executable).parent / "cfn-lint")
+    commands = {"ecslint": [sys.executable, "-m", "ecslint", "check", "-q", *paths]}
+    if os.path.exists(cfn_lint):
+        commands["cfn-lint"] = [cfn_lint, "--format", "parseable", "--", *paths]
+    race(commands, runs, f"{len(paths)} templates of the corpus")
+
+
+def terraform(corpus: str, runs: int, checkov: str | None) -> None:
+    """ecslint against checkov on the corpus's Terraform files (each file named to both)."""
+    paths = corpus_paths(corpus, ("terraform",))
+    commands = {"ecslint": [sys.executable, "-m", "ecslint", "check", "-q", *paths]}
+    checkov = checkov or shutil.which("checkov")
+    if checkov:
+        commands["checkov"] = [checkov, "--quiet", "--compact", "--framework", "terraform",
+                               *[arg for path in paths for arg in ("-f", path)]]
+    race(commands, runs, f"{len(paths)} Terraform files of the corpus")
 
 
 def main() -> None:
@@ -99,9 +123,14 @@ def main() -> None:
     parser.add_argument("--peers", action="store_true")
     parser.add_argument("--against", metavar="REV", help="compare with this git revision, in one run")
     parser.add_argument("--templates", action="store_true", help="ecslint against cfn-lint on the corpus's templates")
+    parser.add_argument("--terraform", action="store_true", help="ecslint against checkov on the corpus's .tf files")
+    parser.add_argument("--checkov", help="the checkov to run (default: the one on PATH)")
     args = parser.parse_args()
     if args.templates:
         templates(os.path.abspath(args.corpus), args.runs)
+        return
+    if args.terraform:
+        terraform(os.path.abspath(args.corpus), args.runs, args.checkov)
         return
     if args.against:
         versus(args.against, [
