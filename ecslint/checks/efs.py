@@ -10,6 +10,8 @@ change the answer, is not among the inputs.
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
 from weakref import WeakKeyDictionary
@@ -24,11 +26,12 @@ from ecslint.model import (
     SecurityGroup,
     SecurityGroupRule,
     Service,
+    Subnet,
     TaskDefinition,
     Volume,
     literal_str,
 )
-from ecslint.model.values import shown
+from ecslint.model.values import Unresolved, function_call, shown
 from ecslint.tree import Node, as_int
 
 NFS_PORT = 2049
@@ -317,3 +320,106 @@ def efs_access_point_file_system(volume: Volume, ctx) -> Iterator[Violation]:
                     "point is an entry into its own file system only, so EFS refuses the mount and the tasks fail to "
                     f"start with a ResourceInitializationError. Set {name} to the access point's file system, or use "
                     "an access point of the file system the volume names.")
+
+
+# --- ECS508: no mount target in a zone the tasks run in -------------------------------------------------
+
+@dataclass(frozen=True)
+class Zone:
+    """What is known of a subnet's Availability Zone: its name, or an index into a list of zones
+    (``!Select [1, !GetAZs ""]``, ``data.aws_availability_zones.all.names[1]``), or only its expression."""
+
+    node: Node
+    literal: str | None
+    indexed: tuple[str, int] | None
+
+    def differs(self, other: Zone) -> bool:
+        """Known to be another zone: two names, or two indexes into the same list."""
+        if self.literal is not None and other.literal is not None:
+            return self.literal != other.literal
+        return self.indexed is not None and other.indexed is not None and self.indexed[0] == other.indexed[0] \
+            and self.indexed[1] != other.indexed[1]
+
+
+_INDEXED = re.compile(r"^(?P<base>[\w.\-]{1,200})\[(?P<index>\d{1,3})\]$")
+
+
+def _zone(subnet: Subnet) -> Zone | None:
+    """The Availability Zone of a subnet as far as it is known (None: not given, or given by zone ID)."""
+    node = subnet.get("AvailabilityZone")
+    if node is None or node.value is None:
+        return None
+    text = literal_str(node)
+    if text is not None:
+        return Zone(node, text, None)
+    expression = node.value.expression if isinstance(node.value, Unresolved) else node.plain()
+    call = function_call(expression)
+    if call is not None and call[0] == "Fn::Select" and isinstance(call[1], list) and len(call[1]) == 2:
+        index, azs = call[1]
+        if isinstance(index, (int, str)) and str(index).isdigit() and function_call(azs) is not None:
+            return Zone(node, None, (repr(azs), int(index)))
+    written = shown(node) or ""
+    match = _INDEXED.match(written)
+    return Zone(node, None, (match.group("base"), int(match.group("index"))) if match else None)
+
+
+def _zones(obj: ModelObject, node: Node | None, graph) -> list[tuple[Node, Subnet, Zone]] | None:
+    """Each subnet a list value names, with its zone; None unless all are subnets of the project with a zone."""
+    items = node.elements() if node is not None and node.is_seq else []
+    found = []
+    for item in items:
+        subnet = graph.target(obj, item, Subnet)
+        zone = _zone(subnet) if subnet is not None else None
+        if zone is None:
+            return None
+        found.append((item, subnet, zone))
+    return found or None
+
+
+def _as_list(node: Node | None) -> Node | None:
+    """A single value as a list of it (a mount target has one subnet)."""
+    return Node([node], node.line, node.col, node.end_line, node.end_col) if node is not None else None
+
+
+def efs_mount_target_zone(service: Service, ctx) -> Iterator[Violation]:
+    """An awsvpc service runs tasks in a subnet whose Availability Zone has no mount target of a file system
+    they mount."""
+    graph, task = ctx.project.graph, service.task
+    subnets = service.at("networkConfiguration", "awsvpcConfiguration", "subnets")
+    placed = _zones(service, subnets, graph) if task is not None else None
+    if placed is None or _unattached_mount_target(ctx.project, graph):
+        return
+    for file_system, volumes in _volumes_by_file_system(task, graph).values():
+        targets = mount_targets(file_system, graph)
+        reached = [_zones(target, _as_list(target.get("SubnetId")), graph) for target in targets]
+        if not targets or any(zones is None for zones in reached):
+            continue
+        target_zones = [zone for zones in reached for _, _, zone in zones]  # type: ignore[union-attr]
+        for item, subnet, zone in placed:
+            if all(zone.differs(other) for other in target_zones):
+                yield Violation(item, _zone_message(service, subnet, zone, file_system, targets, volumes))
+                break
+
+
+def _zone_name(zone: Zone) -> str:
+    """``us-east-1b``, ``!Select [1, !GetAZs ""]``, or the expression that gives it."""
+    if zone.literal is not None:
+        return zone.literal
+    call = function_call(zone.node.value.expression if isinstance(zone.node.value, Unresolved) else zone.node.plain())
+    if call is not None and call[0] == "Fn::Select" and zone.indexed is not None:
+        azs = function_call(call[1][1])
+        region = json.dumps(azs[1]) if azs is not None and isinstance(azs[1], str) else "..."
+        return f"!Select [{zone.indexed[1]}, !GetAZs {region}]"
+    return shown(zone.node) or "its zone"
+
+
+def _zone_message(service: Service, subnet: Subnet, zone: Zone, file_system: FileSystem,
+                  targets: list[MountTarget], volumes: list[Volume]) -> str:
+    subnets = service.term("networkConfiguration.awsvpcConfiguration.subnets")
+    return (f"{service.label} runs tasks in {subnet.label} ({subnets}), in Availability Zone {_zone_name(zone)}, "
+            f"where {file_system.label} has no mount target (it has {_listing(t.label for t in targets)}, in "
+            "other zones), yet its tasks mount the file system "
+            f"({_volumes(volumes)}): a task reaches EFS through the mount target of its own zone, so the tasks "
+            f"placed there fail to start with \"{MOUNT_ERROR}: ... Failed to resolve ...\". Add a mount target of "
+            f"the file system in a subnet of {_zone_name(zone)}, or run the service only in subnets of the zones "
+            "that have one.")

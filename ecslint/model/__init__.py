@@ -16,6 +16,7 @@ from ecslint.model.aws import (
                                Role,
                                SecurityGroup,
                                SecurityGroupRule,
+                               Subnet,
                                TargetGroup,
 )
 from ecslint.model.base import API_NAMING, ByName, ModelObject, Naming, Resource, Scenario, Source
@@ -40,6 +41,6 @@ __all__ = [
     "InstanceProfile", "LaunchConfiguration", "LaunchTemplate", "Listener", "ListenerRule", "LoadBalancer",
     "MAX_PATTERN_INPUT", "MODEL_KINDS", "ModelObject", "MountTarget", "Naming", "Policy", "Project",
     "READ_ONLY_TASK_FIELDS", "Resource", "Role", "Scenario", "SecurityGroup", "SecurityGroupRule", "Service",
-    "Source", "TargetGroup", "TaskDefinition", "TaskSet", "Volume", "is_intrinsic", "is_templated",
+    "Source", "Subnet", "TargetGroup", "TaskDefinition", "TaskSet", "Volume", "is_intrinsic", "is_templated",
     "literal_str", "same_value",
 ]

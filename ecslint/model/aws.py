@@ -100,6 +100,11 @@ class SecurityGroupRule(ModelObject):
     egress: bool = False
 
 
+@dataclass(eq=False)
+class Subnet(ModelObject):
+    """A VPC subnet: where its Availability Zone is known, tasks and mount targets in it are in that zone."""
+
+
 AWS_KINDS = (Role, InstanceProfile, Policy, LoadBalancer, TargetGroup, Listener, ListenerRule, FileSystem,
              MountTarget, AccessPoint, LaunchTemplate, LaunchConfiguration, AutoScalingGroup, Instance,
-             SecurityGroup, SecurityGroupRule)
+             SecurityGroup, SecurityGroupRule, Subnet)

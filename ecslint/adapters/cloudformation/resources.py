@@ -28,6 +28,7 @@ from ecslint.model import (
     SecurityGroup,
     SecurityGroupRule,
     Service,
+    Subnet,
     Source,
     TargetGroup,
     TaskDefinition,
@@ -89,5 +90,6 @@ BUILDERS: dict[str, Build] = {
     "AWS::EC2::SecurityGroup": _plain(SecurityGroup),
     "AWS::EC2::SecurityGroupIngress": _plain(SecurityGroupRule),
     "AWS::EC2::SecurityGroupEgress": _plain(SecurityGroupRule, egress=True),
+    "AWS::EC2::Subnet": _plain(Subnet),
 }
 MODELED_TYPES = frozenset(BUILDERS)

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from ecslint.suppress import Suppression
 
 RESOURCE_PREFIXES = ("aws_ecs_", "aws_iam_", "aws_lb", "aws_alb", "aws_elb", "aws_efs_", "aws_launch_",
-                     "aws_autoscaling_group", "aws_instance", "aws_security_group", "aws_vpc_security_group")
+                     "aws_autoscaling_group", "aws_instance", "aws_security_group", "aws_vpc_security_group",
+                     "aws_subnet")
 
 
 def _hcl(root: Node):  # type: ignore[no-untyped-def]
