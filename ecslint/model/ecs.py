@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import ClassVar
 
 from ecslint.model.base import ByName, ModelObject, Scenario
 from ecslint.model.values import is_intrinsic, literal_str, shown
@@ -89,10 +90,11 @@ class TaskDefinition(ModelObject):
 
 
 @dataclass(eq=False)
-class ContainerDefinition(ModelObject):
-    """One entry of ``containerDefinitions``."""
+class TaskPart(ModelObject):
+    """A named entry of a task definition's list (a container or a volume), in its task's scenario."""
 
     task: TaskDefinition | None = None
+    noun: ClassVar[str] = "part"
 
     @property
     def scenario(self) -> Scenario | None:
@@ -105,7 +107,14 @@ class ContainerDefinition(ModelObject):
     @property
     def own_label(self) -> str:
         name = shown(self.get("name"))
-        return f"container '{name}'" if name else "a container with no name"
+        return f"{self.noun} '{name}'" if name else f"a {self.noun} with no name"
+
+
+@dataclass(eq=False)
+class ContainerDefinition(TaskPart):
+    """One entry of ``containerDefinitions``."""
+
+    noun = "container"
 
     @property
     def image(self) -> str | None:
@@ -117,23 +126,10 @@ class ContainerDefinition(ModelObject):
 
 
 @dataclass(eq=False)
-class Volume(ModelObject):
+class Volume(TaskPart):
     """One entry of a task definition's ``volumes``."""
 
-    task: TaskDefinition | None = None
-
-    @property
-    def scenario(self) -> Scenario | None:
-        return self.task.scenario if self.task is not None else None
-
-    @property
-    def name(self) -> str | None:
-        return self.str("name")
-
-    @property
-    def own_label(self) -> str:
-        name = shown(self.get("name"))
-        return f"volume '{name}'" if name else "a volume with no name"
+    noun = "volume"
 
     @property
     def efs(self) -> Node | None:
