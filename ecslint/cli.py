@@ -125,8 +125,8 @@ def check(paths, output_format, output, fail_level, select, ignore, exclude, con
     _write_report(report, output, use_color)
     for message in result.internal_errors:
         click.echo(f"ecslint: internal error: {printable(message)} (please report this)", err=True)
-    if verbose:
-        for path, reason in result.skipped:
+    for path, reason in result.skipped:
+        if verbose or (path in result.named and not quiet):  # a file the user named is never silently passed
             click.echo(f"skipped {printable(path)}: {reason}", err=True)
     if not quiet and (output_format == "text" or verbose):
         click.echo(summary(result), err=True)

@@ -92,7 +92,7 @@ def read_file(path: str, named: bool = True) -> Input:
             return Input(shown, None, _reason(exc))
     if len(data) > MAX_FILE_BYTES:
         return Input(shown, None, _TOO_LARGE)
-    return Input(shown, data, file=path)
+    return Input(shown, data, file=path, named=named)
 
 
 def read_stdin(name: str | None) -> Input:
@@ -106,7 +106,7 @@ def read_stdin(name: str | None) -> Input:
         return Input(shown, None, _reason(exc))
     if len(data) > MAX_FILE_BYTES:
         return Input(shown, None, _TOO_LARGE)
-    return Input(shown, data)
+    return Input(shown, data, named=True)
 
 
 # A Terraform module call with a local source: ``source = "../modules/service"``.

@@ -25,12 +25,14 @@ from ecslint.tree import Node
 @dataclass
 class Input:
     """One file to lint: the path shown to the user and its raw bytes (or why it was unreadable);
-    ``file`` is the path it was read from (None for standard input)."""
+    ``file`` is the path it was read from (None for standard input); ``named``: the user named it
+    (or standard input), rather than ecslint finding it in a directory."""
 
     path: str
     data: bytes | None
     error: str | None = None
     file: str | None = None
+    named: bool = False
 
 
 # A file reports at most this many findings, and one more that says how many it left out: a
@@ -117,6 +119,7 @@ class Result:
     linted: list[str] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)  # what the linted files hold, parsed
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    named: set[str] = field(default_factory=set)  # the inputs the user named (see Input.named)
     failed: list[str] = field(default_factory=list)
     internal_errors: list[str] = field(default_factory=list)
 
@@ -143,6 +146,8 @@ def lint(inputs: list[Input], registry: Registry, config: Config) -> Result:
     syntax = registry.engine_rule("syntax-error")
     adapted_files: list[tuple[Document, Adapted]] = []
     for item in inputs:
+        if item.named:
+            result.named.add(item.path)
         try:
             document = read_input(item)
         except ParseError as exc:

@@ -29,8 +29,9 @@ def short(text: str, limit: int) -> str:
 
 
 def json_value(value: Any, limit: int = 60) -> str:
-    """A value in JSON spelling, shortened (what a template function gives: the function)."""
-    return short(json.dumps(value, sort_keys=True, default=repr), limit)
+    """A value in JSON spelling, its keys in the order written, shortened (what a template function
+    gives: the function)."""
+    return short(json.dumps(value, default=repr), limit)
 
 
 def dotted(path: list[str | int]) -> str:

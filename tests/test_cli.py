@@ -145,6 +145,18 @@ def test_not_ecs_content_is_skipped_and_listed_with_verbose(tmp_path):
     assert "skipped package.json: no ECS task definition, service or cluster found" in verbose.stderr
 
 
+def test_a_file_named_on_the_command_line_that_is_not_ecs_says_so(tmp_path):
+    write(tmp_path, "compose.yaml", "services:\n  web:\n    image: nginx\nversion: '3'\n")
+    result = run(["check", "compose.yaml"], tmp_path)
+    assert result.exit_code == 0
+    assert "skipped compose.yaml: a Docker Compose file, not ECS content" in result.stderr
+    assert "nothing linted (0 files linted; 1 skipped (not ECS content))" in result.stderr
+    assert "no problems" not in result.stderr
+    as_json = run(["check", "--format", "json", "compose.yaml"], tmp_path)
+    assert json.loads(as_json.stdout)["files"]["skipped"] == [
+        {"path": "compose.yaml", "reason": "a Docker Compose file, not ECS content"}]
+
+
 def test_directory_walk_skips_vendored_dirs_and_honours_exclude(tmp_path):
     for folder in ("node_modules", ".git", "venv", "generated", "deploy"):
         write(tmp_path, f"{folder}/td.json", FARGATE_BRIDGE)

@@ -34,11 +34,12 @@ def _maps(node: Node | None) -> list[Node]:
 def task_definition(root: Node, source: Source) -> TaskDefinition | None:
     """The task definition in ``root``, whether bare or wrapped as describe output; else None."""
     wrapped = root.get("taskDefinition")
+    wrapper = None
     if wrapped is not None and wrapped.is_map and "containerDefinitions" in wrapped.value:
-        root = wrapped
+        root, wrapper = wrapped, root.key_node("taskDefinition")
     elif "containerDefinitions" not in root.value:
         return None
-    task = TaskDefinition(root, source)
+    task = TaskDefinition(root, source, wrapper=wrapper)
     task.containers = [ContainerDefinition(item, source, task) for item in _maps(root.get("containerDefinitions"))]
     task.volumes = [Volume(item, source, task) for item in _maps(root.get("volumes"))]
     return task

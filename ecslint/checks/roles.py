@@ -12,6 +12,7 @@ from ecslint.model import (MAX_PATTERN_INPUT, ContainerDefinition, InstanceProfi
                            is_templated, literal_str, same_value)
 from ecslint.model.values import shown
 from ecslint.tree import Node, as_str
+from ecslint.wording import and_list
 
 ROLE_FIELDS = ("taskRoleArn", "executionRoleArn")
 _ROLE_NAMES = {"taskRoleArn": "task role", "executionRoleArn": "task execution role"}
@@ -137,41 +138,61 @@ def role_arn_not_a_role(task: TaskDefinition, ctx) -> Iterator[Violation]:
 
 # --- ECS302: no execution role where one is needed ------------------------------------------------
 
-def _needs(container: ContainerDefinition, fargate: bool) -> Iterator[tuple[Node, str]]:
-    """Each field of ``container`` that makes ECS pull something with the execution role, and why."""
-    for field, what in (("secrets", "secrets"), ("repositoryCredentials", "private registry credentials"),
-                        ("environmentFiles", "environment files from S3")):
+# What ECS fetches with the execution role before the containers start: (member, what it is).
+_FETCHED = (("secrets", "secrets"), ("repositoryCredentials", "private registry credentials"),
+            ("environmentFiles", "environment files"))
+
+
+def _needs(container: ContainerDefinition, fargate: bool) -> Iterator[tuple[str, str | None]]:
+    """What in ``container`` ECS fetches or writes with the execution role: (what it is, and on Fargate
+    what AWS's rejection names it, else None: the task fails to start instead)."""
+    for field, what in _FETCHED:
         node = container.get(field)
         if node is not None and (node.is_map or node.elements()):
-            yield container.key(field), f"ECS reads its {what} with the execution role."
+            yield what, None
     log = container.get("logConfiguration")
     if log is not None and log.get("secretOptions") is not None and log.get("secretOptions").elements():
-        options = container.term("secretOptions", within="logConfiguration")
-        yield log.key_node("secretOptions"), f"ECS reads the log driver's {options} with the execution role."
+        yield f"log driver's {container.term('secretOptions', within='logConfiguration')}", None
     if not fargate:
         return
-    driver = log.get("logDriver") if log is not None else None
-    if as_str(driver) == "awslogs":
-        yield driver, ("AWS rejects it with \"Fargate requires task definition to have execution role ARN to "
-                       "support log driver awslogs.\"")
-    image = private_ecr(container)
-    if image is not None:
-        yield image, ("AWS rejects it with \"Fargate requires task definition to have execution role ARN to "
-                      "support ECR images.\"")
+    if as_str(log.get("logDriver") if log is not None else None) == "awslogs":
+        yield "awslogs log driver", "log driver awslogs"
+    if private_ecr(container) is not None:
+        yield "private ECR image", "ECR images"
 
 
 def execution_role_missing(task: TaskDefinition, ctx) -> Iterator[Violation]:
-    """Secrets, registry credentials, environment files, and on Fargate awslogs or ECR images need an execution role."""
+    """Secrets, registry credentials, environment files, and on Fargate awslogs or ECR images need an
+    execution role: one finding for the task definition, naming each container and what it needs."""
     role = task.get("executionRoleArn")
     if role is not None and (role.value not in (None, "")):
         return
-    name = task.term("executionRoleArn")
+    listed: list[str] = []
+    rejections: list[str] = []
+    fetched: list[str] = []
     for container in task.containers:
-        for node, why in _needs(container, task.is_fargate):
-            yield Violation(node, f"{container.label} needs a task execution role, but {task.label} has no "
-                                  f"{name}. {why} Add an {name}: an IAM role trusting "
-                                  "ecs-tasks.amazonaws.com with the AmazonECSTaskExecutionRolePolicy managed policy "
-                                  "(and read access to the secrets it uses).")
+        needs = list(_needs(container, task.is_fargate))
+        if needs:
+            listed.append(f"{container.label} ({and_list([what for what, _ in needs])})")
+        rejections += [support for _, support in needs if support is not None and support not in rejections]
+        fetched += [what for what, support in needs if support is None and what not in fetched]
+    if not listed:
+        return
+    name = task.term("executionRoleArn")
+    secrets = " (and read access to the secrets it uses)" if any("secret" in what.lower() for what in fetched) else ""
+    why = []
+    if rejections:
+        why.append("AWS rejects the task definition with \"Fargate requires task definition to have execution "
+                   f"role ARN to support {rejections[0]}.\"")
+    if fetched:
+        read = and_list([f"the {what}" for what in fetched]) if rejections else "them"
+        why.append(f"ECS reads {read} with that role before the containers start, so without it the task fails "
+                   "to start.")
+    yield Violation(task.key("executionRoleArn"),
+                    f"{task.label} has no {name}, but ECS needs a task execution role for what "
+                    f"its containers use: {', '.join(listed)}. "
+                    f"{' '.join(why)} Add an {name}: an IAM role trusting ecs-tasks.amazonaws.com with the "
+                    f"AmazonECSTaskExecutionRolePolicy managed policy{secrets}.")
 
 
 # --- ECS303: the same role twice -------------------------------------------------------------------
@@ -217,10 +238,11 @@ def same_task_and_execution_role(task: TaskDefinition, ctx) -> Iterator[Violatio
     """The task role and the execution role should be different roles (least privilege)."""
     if _same_role(task, ctx.project.graph):
         yield Violation(task.get("executionRoleArn"),
-                        f"{task.label} uses the same role as task role and execution role, so the application "
-                        "holds the agent's rights (pull images, read every secret of the task, write logs) and "
-                        "ECS the application's. Give the execution role only what ECS needs to start the task, "
-                        "and the task role only what the application calls.")
+                        f"{task.label} uses one role as both its task role and its execution role, so the "
+                        "application in its containers can do everything ECS does to start the task (pull its "
+                        "images, read every secret of the task, write its logs), and ECS holds every permission "
+                        "of the application. Give each its own role: the execution role only what ECS needs to "
+                        "start the task, the task role only what the application calls.")
 
 
 # --- ECS113: secret references ---------------------------------------------------------------------

@@ -158,8 +158,12 @@ def _wrong_type(obj: ModelObject, path: JsonPath, node: Node, expected: str | li
     words = type_words(types)
     cli = (f"Invalid type for parameter {dotted(path)}, value: {short(str(value), 40)}, "
            f"type: <class '{type(value).__name__}'>, valid types: {CLI_TYPES['|'.join(sorted(types))]}")
+    fix = type_fix(value, types[0])
+    if types == ["array"] and isinstance(value, dict) and path and path[-1] == "tags":
+        pairs = [{"key": key, "value": item} for key, item in value.items()]
+        fix = f"Write it as a list of key and value objects: {json_value(pairs, 120)}."
     return Violation(node, f"{where} of {label} is {json_value(value)}, but the ECS API expects {words} here; the "
-                           f"AWS CLI and the SDKs reject it (the CLI with \"{cli}\"). {type_fix(value, types[0])}")
+                           f"AWS CLI and the SDKs reject it (the CLI with \"{cli}\"). {fix}")
 
 
 def _not_in_enum(obj: ModelObject, path: JsonPath, node: Node, allowed: list[Any]) -> Violation:
@@ -172,10 +176,28 @@ def _not_in_enum(obj: ModelObject, path: JsonPath, node: Node, allowed: list[Any
                            f"here (case-sensitive) and rejects any other value. {advice}")
 
 
+def _belongs_elsewhere(obj: ModelObject, path: JsonPath, key: str) -> str | None:
+    """Where ``key``, unknown at the top of a task definition or of one of its containers, belongs
+    instead (a container's ``logConfiguration`` written at the task level): how to move it, else None."""
+    if not isinstance(obj, TaskDefinition):
+        return None
+    schema = validator("task-definition").schema
+    container = schema["$defs"]["ContainerDefinition"]["properties"]
+    if not path and key in container:
+        return (" here; it is a member of each container definition, not of the task definition. Move it into "
+                "the containers it is for.")
+    if len(path) == 2 and path[0] == "containerDefinitions" and key in schema["properties"]:
+        return " here; it is a member of the task definition, not of a container definition. Move it up to the task."
+    return None
+
+
 def _unknown_key(obj: ModelObject, path: JsonPath, node: Node, key: str, known: dict[str, Any]) -> Violation:
     where, label = _split(obj, path + [key])
     suggestion = closest(key, list(known))
     question, fix = (f"; did you mean '{suggestion}'?", "") if suggestion else (".", " Remove it or fix its name.")
+    moved = _belongs_elsewhere(obj, path, key)
+    if moved is not None:
+        question, fix = moved, ""
     return Violation(node.key_node(key) or node,
                      f"{where} of {label} is not a key the ECS API knows{question} The AWS CLI rejects it "
                      f"with \"Unknown parameter in {dotted(path) or 'input'}: \"{key}\", must be one of: ...\", and "

@@ -6,6 +6,8 @@ Values of the wrong type or null are left to ECS112 (``invalid-value-type``) and
 
 from __future__ import annotations
 
+import json
+
 import re
 from typing import Callable, Iterator, NamedTuple
 
@@ -291,6 +293,9 @@ def health_check_timings(container: ContainerDefinition, ctx) -> Iterator[Violat
                                             f"a value from {low} to {high}.")
 
 
+_EXAMPLE_CHECK = '["CMD-SHELL", "curl -f http://localhost/ || exit 1"]'
+
+
 def health_check_command(container: ContainerDefinition, ctx) -> Iterator[Violation]:
     """``healthCheck.command``: a non-empty list starting with CMD or CMD-SHELL."""
     check = _health_check(container)
@@ -302,14 +307,21 @@ def health_check_command(container: ContainerDefinition, ctx) -> Iterator[Violat
     name = container.term("healthCheck.command")
     if not items:
         yield Violation(command, f"{name} of {container.label} is empty, so the health check never runs. Use e.g. "
-                                 "[\"CMD-SHELL\", \"curl -f http://localhost/ || exit 1\"], or remove the "
-                                 f"{container.term('healthCheck')}.")
+                                 f"{_EXAMPLE_CHECK}, or remove the {container.term('healthCheck')}.")
     elif first is not None and first not in ("CMD", "CMD-SHELL"):
-        yield Violation(items[0], f"{name} of {container.label} starts with '{first}', not with CMD "
-                                  "or CMD-SHELL, so Docker skips the health check (\"Unknown healthcheck type\") "
-                                  "and the container never reports healthy or unhealthy. Write "
-                                  f"[\"CMD-SHELL\", \"{first}\"] to run it with a shell, or [\"CMD\", ...] with "
-                                  "the program and its arguments as separate items.")
+        words = [as_str(item) for item in items]
+        if not first.strip():
+            start, fix = "an empty string", (f"Write the command, e.g. {_EXAMPLE_CHECK}, or remove the "
+                                             f"{container.term('healthCheck')}.")
+        elif len(items) > 1 and all(words):
+            start, fix = f"'{first}'", (f"Put \"CMD\" first to run {json.dumps(words)} as it is: "
+                                        f"{json.dumps(['CMD', *words])}.")
+        else:
+            start, fix = f"'{first}'", (f"Write [\"CMD-SHELL\", {json.dumps(first)}] to run it with a shell, or "
+                                        "[\"CMD\", ...] with the program and its arguments as separate items.")
+        yield Violation(items[0], f"{name} of {container.label} starts with {start}, not with CMD or CMD-SHELL, so "
+                                  "Docker skips the health check (\"Unknown healthcheck type\") and the container "
+                                  f"never reports healthy or unhealthy. {fix}")
 
 
 # ECS109 ---------------------------------------------------------------------------------------

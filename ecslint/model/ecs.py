@@ -38,6 +38,7 @@ class TaskDefinition(ModelObject):
 
     containers: list[ContainerDefinition] = field(default_factory=list)
     volumes: list[Volume] = field(default_factory=list)
+    wrapper: Node | None = None  # the key of the describe-task-definition output it is wrapped in
 
     @property
     def family(self) -> str | None:
@@ -95,6 +96,7 @@ class TaskPart(ModelObject):
 
     task: TaskDefinition | None = None
     noun: ClassVar[str] = "part"
+    member: ClassVar[str] = ""  # the task definition's list it is an entry of
 
     @property
     def scenario(self) -> Scenario | None:
@@ -107,7 +109,13 @@ class TaskPart(ModelObject):
     @property
     def own_label(self) -> str:
         name = shown(self.get("name"))
-        return f"{self.noun} '{name}'" if name else f"a {self.noun} with no name"
+        if name:
+            return f"{self.noun} '{name}'"
+        entries = self.task.list(self.member) if self.task is not None else []
+        index = next((i for i, node in enumerate(entries) if node is self.node), None)
+        if index is None:
+            return f"a {self.noun} with no name"
+        return f"{self.noun} {self.task.term(self.member)}[{index}]"
 
 
 @dataclass(eq=False)
@@ -115,6 +123,7 @@ class ContainerDefinition(TaskPart):
     """One entry of ``containerDefinitions``."""
 
     noun = "container"
+    member = "containerDefinitions"
 
     @property
     def image(self) -> str | None:
@@ -130,6 +139,7 @@ class Volume(TaskPart):
     """One entry of a task definition's ``volumes``."""
 
     noun = "volume"
+    member = "volumes"
 
     @property
     def efs(self) -> Node | None:

@@ -37,10 +37,12 @@ def summary(result: Result) -> str:
     counts = {level: 0 for level in ("error", "warning", "info")}
     for f in result.findings:
         counts[f.level] += 1
-    found = ", ".join(f"{n} {level}{'s' if n != 1 else ''}" for level, n in counts.items() if n) or "no problems"
+    found = ", ".join(f"{n} {level}{'s' if n != 1 else ''}" for level, n in counts.items() if n) or \
+        ("no problems" if result.linted else "nothing linted")
     parts = [f"{len(result.linted)} file{'s' if len(result.linted) != 1 else ''} linted"]
     if result.skipped:
-        parts.append(f"{len(result.skipped)} skipped (not ECS content; --verbose lists them)")
+        unlisted = any(path not in result.named for path, _ in result.skipped)
+        parts.append(f"{len(result.skipped)} skipped (not ECS content{'; --verbose lists them' if unlisted else ''})")
     if result.failed:
         parts.append(f"{len(result.failed)} could not be read")
     return f"{found} ({'; '.join(parts)})"
