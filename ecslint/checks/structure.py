@@ -72,8 +72,13 @@ def validation(obj: ModelObject) -> Validation:
     found = _RESULTS.get(obj)
     if found is None:
         validator = obj.source.validator
-        found = _RESULTS[obj] = validator(obj) if validator is not None else collect(_found(obj))
+        found = _RESULTS[obj] = validator(obj) if validator is not None else api_validation(obj)
     return found
+
+
+def api_validation(obj: ModelObject) -> Validation:
+    """The structural problems of ``obj`` against the ECS API's schemas."""
+    return collect(_found(obj))
 
 
 def _found(obj: ModelObject) -> Problems:

@@ -1,5 +1,6 @@
-"""Terraform: ``.tf`` files (HCL, read with tree-sitter), plans (``terraform show -json``), and the
-bare lists of container definitions that Terraform modules keep in files of their own.
+"""Terraform: ``.tf`` files (HCL, read with tree-sitter) and plans (``terraform show -json``). (The
+lists of container definitions that modules keep in files of their own are ECS API shapes: see
+:mod:`ecslint.adapters.ecs_api`.)
 
 A ``.tf`` file is read with the other files of its module (its directory), for their variables,
 locals and data sources; its resources of the modeled types become model objects named by their
@@ -37,20 +38,12 @@ def _is_plan(root: Node) -> bool:
     return root.is_map and "planned_values" in root.value and "terraform_version" in root.value
 
 
-def is_container_list(root: Node) -> bool:
-    """A bare list of container definitions (each a mapping with a name or an image, one with an
-    image), as Terraform modules keep them in ``.json`` and ``.json.tpl`` files."""
-    items = root.elements()
-    return bool(items) and all(i.is_map and ("name" in i.value or "image" in i.value) for i in items) and \
-        any("image" in i.value for i in items)
-
-
 class TerraformAdapter:
     """Terraform configurations and plans."""
 
     name = "terraform"
     ORDER = 20
-    markers = RESOURCE_PREFIXES + ('"image"',)
+    markers = RESOURCE_PREFIXES
 
     def claims(self, root: Node) -> bool:
         hcl = _hcl(root)
@@ -58,16 +51,14 @@ class TerraformAdapter:
             from ecslint.adapters.terraform.specs import RESOURCES
 
             return any(len(b.labels) == 2 and b.labels[0] in RESOURCES for b in hcl.body.blocks_of("resource"))
-        return _is_plan(root) or is_container_list(root)
+        return _is_plan(root)
 
     def adapt(self, root: Node, document: Document, options: AdaptOptions) -> list[ModelObject]:
-        from ecslint.adapters.terraform.configuration import adapt_configuration, adapt_plan, container_list
+        from ecslint.adapters.terraform.configuration import adapt_configuration, adapt_plan
 
         hcl = _hcl(root)
         if hcl is not None:
             return adapt_configuration(hcl, options)
-        if is_container_list(root):
-            return [container_list(root, document)]
         return adapt_plan(root, document, options)
 
     def suppressions(self, root: Node) -> list[Suppression]:

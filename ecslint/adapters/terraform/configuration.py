@@ -7,13 +7,12 @@ import os
 from typing import TYPE_CHECKING
 
 from ecslint.adapters.terraform.build import objects
-from ecslint.adapters.terraform.evaluate import opaque
 from ecslint.adapters.terraform.module import Module
 from ecslint.adapters.terraform.naming import TerraformNaming
 from ecslint.adapters.terraform.plan import PlanResult, plan_objects
 from ecslint.adapters.terraform.suppressions import suppressions
 from ecslint.hcl import HclFile
-from ecslint.model import ContainerDefinition, ModelObject, Source, TaskDefinition
+from ecslint.model import ModelObject, Source
 from ecslint.read import Document
 from ecslint.tree import Node
 
@@ -85,22 +84,3 @@ def adapt_plan(root: Node, document: Document, options: AdaptOptions) -> list[Mo
     result = plan_objects(root, document, Source(document.path, document.fmt, NAMING))
     options.cache[("terraform-plan", id(root))] = result
     return result.objects
-
-
-# What a task definition holds besides its containers: unknown for container definitions on their own.
-TASK_MEMBERS = ("family", "cpu", "memory", "networkMode", "requiresCompatibilities", "taskRoleArn",
-                "executionRoleArn", "volumes", "placementConstraints", "runtimePlatform", "pidMode", "ipcMode",
-                "ephemeralStorage", "proxyConfiguration")
-
-
-def container_list(root: Node, document: Document) -> ModelObject:
-    """Container definitions on their own, as the task definition they belong to, all of whose
-    other members are unknown: only what the containers say of themselves is checked."""
-    unknown = {name: Node(opaque(f"task:{name}", None, "(set by the task definition)"), root.line, root.col,
-                          root.line, root.col + 1) for name in TASK_MEMBERS}
-    members = {"containerDefinitions": root, **unknown}
-    node = Node(members, root.line, root.col, root.end_line, root.end_col, dict(members))
-    source = Source(document.path, document.fmt)
-    task = TaskDefinition(node, source)
-    task.containers = [ContainerDefinition(item, source, task) for item in root.elements() if item.is_map]
-    return task

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import base64
-from functools import lru_cache
 from typing import Callable
 
+from ecslint.adapters.api_case import api_cased, task_definition_schema
 from ecslint.adapters.terraform.documents import decode_json
 from ecslint.adapters.terraform.evaluate import BASE64_TAG, Scope, evaluate, is_known, node_at, opaque, text_of
 from ecslint.adapters.terraform.specs import CONTAINERS, JSON, Field, Spec
@@ -79,40 +79,10 @@ def _containers(value: Node, scope: Scope) -> Node:
     JSON decoder, which matches keys whatever their case (``memoryreservation`` is ``memoryReservation``)."""
     decoded = _json(value, scope)
     if decoded.is_seq:
-        schema = _api_schema()
+        schema = task_definition_schema()
         for item in decoded.value:
-            _api_cased(item, schema["$defs"]["ContainerDefinition"], schema)
+            api_cased(item, schema["$defs"]["ContainerDefinition"])
     return decoded
-
-
-@lru_cache(maxsize=1)
-def _api_schema() -> dict:
-    from ecslint.checks.structure import schema
-
-    return schema("task-definition")
-
-
-def _api_cased(node: Node, schema: dict, root: dict) -> None:
-    """Rename, in place, the keys of a mapping (and those within it) that the schema has in another case."""
-    if "$ref" in schema:
-        schema = root["$defs"].get(schema["$ref"].rsplit("/", 1)[-1], {})
-    if node.is_seq:
-        for item in node.value:
-            _api_cased(item, schema.get("items", {}), root)
-        return
-    properties = schema.get("properties")
-    if not node.is_map or not properties:
-        return
-    by_lower = {name.lower(): name for name in properties}
-    for key in list(node.value):
-        name = key if key in properties else by_lower.get(key.lower())
-        if name is None:
-            continue
-        if name != key and name not in node.value:
-            node.value = {name if k == key else k: v for k, v in node.value.items()}
-            if node.keys is not None:
-                node.keys = {name if k == key else k: v for k, v in node.keys.items()}
-        _api_cased(node.value[name], properties[name], root)
 
 
 def _like(node: Node, value: object) -> Node:
