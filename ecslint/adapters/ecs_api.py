@@ -123,9 +123,13 @@ def task_definition(root: Node, source: Source, any_case: bool = False) -> TaskD
         renamed = api_cased(root)
         if renamed and not any_case:
             source = _recased(source, renamed)
-    task = TaskDefinition(root, source, wrapper=wrapper)
-    task.containers = [ContainerDefinition(item, source, task) for item in _maps(root.get(CONTAINERS))]
-    task.volumes = [Volume(item, source, task) for item in _maps(root.get("volumes"))]
+    return _with_parts(TaskDefinition(root, source, wrapper=wrapper))
+
+
+def _with_parts(task: TaskDefinition) -> TaskDefinition:
+    """``task`` with the containers and volumes its node lists."""
+    task.containers = [ContainerDefinition(item, task.source, task) for item in _maps(task.get(CONTAINERS))]
+    task.volumes = [Volume(item, task.source, task) for item in _maps(task.get("volumes"))]
     return task
 
 
@@ -185,7 +189,16 @@ class EcsApiAdapter:
             or _is_cluster(root)
 
     def adapt(self, root: Node, document: Document, options: AdaptOptions) -> list[ModelObject]:
-        return objects(root, Source(document.path, document.fmt))
+        from ecslint.adapters.skeleton import fill_in, is_skeleton
+
+        made = objects(root, Source(document.path, document.fmt))
+        if len(made) == 1 and made[0].node is root and is_skeleton(root):
+            kind = made[0]
+            fill_in(root, "task-definition" if isinstance(kind, TaskDefinition) else
+                    "service" if isinstance(kind, Service) else "cluster")
+            if isinstance(kind, TaskDefinition):
+                _with_parts(kind)
+        return made
 
 
 ADAPTER = EcsApiAdapter()
