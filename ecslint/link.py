@@ -58,7 +58,8 @@ def link(project: Project) -> None:
         if cluster.name:
             clusters.setdefault(cluster.name, []).append(cluster)
     for service in project.services:
-        service.task = resolve_task_definition(service, project.task_definitions, graph)
+        if service.task is None:  # (an adapter may know it already: ecspresso's service definition)
+            service.task = resolve_task_definition(service, project.task_definitions, graph)
         service.cluster = _resolve_cluster(service, clusters, graph)
         if service.cluster is not None:
             service.cluster.services.append(service)

@@ -5,8 +5,9 @@ An adapter is a module of this package (or a package in it) that defines ``ADAPT
 with a ``name``, ``markers`` (words one of which every file of its format contains, so a file with
 none of them is skipped before it is parsed), ``claims(root)`` (whether a parsed document is of its
 format, decided by content) and ``adapt(root, document, options)`` (the model objects in it), and
-may define ``suppressions(root)`` (suppressions the format writes, such as a template's Metadata)
-and ``included(root, objects, options)`` (other files the objects' values are written in).
+may define ``suppressions(root)`` (suppressions the format writes, such as a template's Metadata),
+``included(root, objects, options)`` (other files the objects' values are written in) and
+``why_empty(root, document, options)`` (why a document it claims gave nothing to lint).
 Adding a format is adding such a module; the registry finds it. Modules are imported when first
 needed and keep their heavy parts in submodules imported only by ``adapt``.
 """
@@ -101,6 +102,8 @@ def adapt(document: Document, options: AdaptOptions | None = None) -> Adapted:
             reasons.append(describe(root))
             continue
         objects = adapter.adapt(root, document, options)
+        if not objects and hasattr(adapter, "why_empty"):
+            reasons.append(adapter.why_empty(root, document, options))
         result.objects.extend(objects)
         if hasattr(adapter, "suppressions"):
             result.suppressions.extend(adapter.suppressions(root))

@@ -18,7 +18,7 @@ from ecslint.model.values import Unresolved
 from ecslint.tree import Node
 
 if TYPE_CHECKING:
-    from ecslint.adapters import AdaptOptions
+    from ecslint.adapters import AdaptOptions, Included
     from ecslint.read import Document
 
 # A file that contains none of these words holds nothing this adapter reads.
@@ -189,7 +189,12 @@ class EcsApiAdapter:
             or _is_cluster(root)
 
     def adapt(self, root: Node, document: Document, options: AdaptOptions) -> list[ModelObject]:
+        from ecslint.adapters.ecspresso import adapt_deployment, config_naming
         from ecslint.adapters.skeleton import fill_in, is_skeleton
+
+        deployment = config_naming(document.path, options) if root.is_map else None
+        if deployment is not None:  # a definition file of an ecspresso configuration
+            return adapt_deployment(deployment, options, document, root)
 
         made = objects(root, Source(document.path, document.fmt))
         if len(made) == 1 and made[0].node is root and is_skeleton(root):
@@ -199,6 +204,12 @@ class EcsApiAdapter:
             if isinstance(kind, TaskDefinition):
                 _with_parts(kind)
         return made
+
+
+    def included(self, root: Node, objects: list[ModelObject], options: AdaptOptions) -> list[Included]:
+        from ecslint.adapters.ecspresso import included
+
+        return included(root, options)
 
 
 ADAPTER = EcsApiAdapter()
