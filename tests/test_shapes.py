@@ -13,9 +13,9 @@ import json
 import random
 
 import pytest
-from helpers import lint_inputs
 
 from ecslint.engine import Input
+from helpers import lint_inputs
 
 OPERATIONS = ("RegisterTaskDefinition", "CreateService", "UpdateService", "CreateCluster")
 
