@@ -132,3 +132,16 @@ def test_a_templated_definition_path_is_unknown(tmp_path):
                             "service_definition: '{{ env `SERVICE_DEF` `ecs-service-def` }}.json'")
     root = layout(tmp_path, config=config, service=WRONG_PORT)
     assert findings(root, "deploy/ecspresso.yml") == []
+
+
+def test_configurations_that_name_nothing_readable_are_skipped_without_a_traceback(tmp_path):
+    write(tmp_path, "empty/ecspresso.yml", "region: us-east-1\ntask_definition: ''\n")
+    write(tmp_path, "folder/ecspresso.yml", "cluster: prod\ntask_definition: .\nservice_definition: ../folder\n")
+    write(tmp_path, "itself/ecspresso.yml", "cluster: prod\ntask_definition: ecspresso.yml\n")
+    result = run(["check", "-v", "."], tmp_path)
+    assert result.exit_code == 0
+    assert "skipped empty/ecspresso.yml: an ecspresso configuration whose definitions cannot be read: a " \
+           "definition path is empty" in result.stderr
+    assert "skipped folder/ecspresso.yml: an ecspresso configuration whose definition files are missing" in \
+        result.stderr
+    assert "skipped itself/ecspresso.yml" in result.stderr

@@ -62,7 +62,9 @@ def _definition(config_path: str, node: Node | None, unread: list[str]) -> str |
         return None
     text = literal_str(node)
     if text is None:
-        unread.append(f"its {node.value!r} is filled in by a template when ecspresso runs")
+        written = as_str(node)
+        unread.append(f"the path {written!r} is filled in by a template when ecspresso runs" if written else
+                      "a definition path is empty")
         return None
     if text.endswith((".jsonnet", ".libsonnet")):
         unread.append(f"{text} is Jsonnet, which ecslint does not evaluate (lint the output of "
@@ -86,6 +88,8 @@ def _read(path: str) -> Document | None:
     from ecslint.discover import read_file
     from ecslint.read import ParseError, decode, guess_format, parse
 
+    if not os.path.isfile(path):
+        return None
     item = read_file(path, named=False)
     if item.data is None:
         return None
