@@ -156,6 +156,11 @@ def _words(obj: ModelObject, names: list[str], within: str) -> list[str]:
     return obj.term(".".join(names), within).split(".") if names else []
 
 
+# Lists of pairs that people write as a mapping (``"environment": {"PORT": "80"}``): their two members.
+PAIR_LISTS = {"tags": ("key", "value"), "environment": ("name", "value"), "secrets": ("name", "valueFrom"),
+              "extraHosts": ("hostname", "ipAddress")}
+
+
 def _wrong_type(obj: ModelObject, path: JsonPath, node: Node, expected: str | list[str]) -> Violation:
     value = node.plain()
     types = [t for t in ([expected] if isinstance(expected, str) else expected) if t != "null"]
@@ -164,9 +169,12 @@ def _wrong_type(obj: ModelObject, path: JsonPath, node: Node, expected: str | li
     cli = (f"Invalid type for parameter {dotted(path)}, value: {short(str(value), 40)}, "
            f"type: <class '{type(value).__name__}'>, valid types: {CLI_TYPES['|'.join(sorted(types))]}")
     fix = type_fix(value, types[0])
-    if types == ["array"] and isinstance(value, dict) and path and path[-1] == "tags":
-        pairs = [{"key": key, "value": item} for key, item in value.items()]
-        fix = f"Write it as a list of key and value objects: {json_value(pairs, 120)}."
+    pair = PAIR_LISTS.get(str(path[-1])) if path else None
+    if types == ["array"] and isinstance(value, dict) and pair is not None and pair[0] not in value:
+        pairs = [{pair[0]: key, pair[1]: item} for key, item in value.items()]
+        fix = f"Write it as a list of {pair[0]} and {pair[1]} objects: {json_value(pairs, 120)}."
+    elif types == ["array"] and isinstance(value, dict):
+        fix = f"Put it in a list: [{json_value(value, 100)}]."
     return Violation(node, f"{where} of {label} is {json_value(value)}, but the ECS API expects {words} here; the "
                            f"AWS CLI and the SDKs reject it (the CLI with \"{cli}\"). {fix}")
 

@@ -313,7 +313,7 @@ def health_check_command(container: ContainerDefinition, ctx) -> Iterator[Violat
         if not first.strip():
             start, fix = "an empty string", (f"Write the command, e.g. {_EXAMPLE_CHECK}, or remove the "
                                              f"{container.term('healthCheck')}.")
-        elif len(items) > 1 and all(words):
+        elif (len(items) > 1 and all(words)) or not any(c in first for c in " |&;<>$`'\"*?"):
             start, fix = f"'{first}'", (f"Put \"CMD\" first to run {json.dumps(words)} as it is: "
                                         f"{json.dumps(['CMD', *words])}.")
         else:
