@@ -87,8 +87,9 @@ def main() -> None:
 @click.option("--category", help="SARIF run category (runAutomationDetails), for several analyses of one commit.")
 @click.option("-v", "--verbose", is_flag=True, help="Name the skipped files and why.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line.")
+@click.option("--hook", is_flag=True, hidden=True, help="The files are every staged file pre-commit passes.")
 def check(paths, output_format, output, fail_level, select, ignore, exclude, config_path, rules_dir, parameters,
-          var_files, with_cfn_lint, stdin_filename, color, category, verbose, quiet) -> None:
+          var_files, with_cfn_lint, stdin_filename, color, category, verbose, quiet, hook) -> None:
     """Lint ECS task definitions (JSON or YAML files, directories, or - for standard input)."""
     from ecslint.config import ConfigError, load_config
     from ecslint.discover import collect
@@ -115,6 +116,8 @@ def check(paths, output_format, output, fail_level, select, ignore, exclude, con
     except (ConfigError, ParameterError) as exc:
         _fail(str(exc))
     inputs = collect(list(paths) or ["."], config.excluded, stdin_filename)
+    for item in inputs if hook else ():  # pre-commit names every staged file: those not ECS content pass silently
+        item.named = False
     if output:
         _refuse_to_overwrite_an_input(output, inputs)
     result = lint(inputs, registry, config)
@@ -208,7 +211,7 @@ def pre_commit(ctx: click.Context) -> None:
     """What the pre-commit hook runs: `ecslint check` with the hook's options, on the files
     pre-commit passes, whatever their names."""
     options, paths = split_hook_arguments(ctx.args)
-    check.main([*options, "--", *paths], prog_name="ecslint pre-commit")
+    check.main([*options, "--hook", "--", *paths], prog_name="ecslint pre-commit")
 
 
 @main.command("rules")

@@ -152,6 +152,9 @@ def test_a_file_named_on_the_command_line_that_is_not_ecs_says_so(tmp_path):
     assert "skipped compose.yaml: a Docker Compose file, not ECS content" in result.stderr
     assert "nothing linted (0 files linted; 1 skipped (not ECS content))" in result.stderr
     assert "no problems" not in result.stderr
+    hook = run(["pre-commit", "compose.yaml"], tmp_path)  # every staged file: the others pass silently
+    assert hook.exit_code == 0
+    assert "skipped" not in hook.stderr.split("(")[0] and "compose.yaml" not in hook.stderr
     as_json = run(["check", "--format", "json", "compose.yaml"], tmp_path)
     assert json.loads(as_json.stdout)["files"]["skipped"] == [
         {"path": "compose.yaml", "reason": "a Docker Compose file, not ECS content"}]
