@@ -34,11 +34,17 @@ def _maps(node: Node | None) -> list[Node]:
 def task_definition(root: Node, source: Source) -> TaskDefinition | None:
     """The task definition in ``root``, whether bare or wrapped as describe output; else None."""
     wrapped = root.get("taskDefinition")
+    wrapper = None
     if wrapped is not None and wrapped.is_map and "containerDefinitions" in wrapped.value:
-        root = wrapped
+        root, wrapper = wrapped, root.key_node("taskDefinition")
     elif "containerDefinitions" not in root.value:
         return None
-    task = TaskDefinition(root, source)
+    return build_task_definition(root, source, wrapper)
+
+
+def build_task_definition(root: Node, source: Source, wrapped: Node | None = None) -> TaskDefinition:
+    """The task definition of the mapping ``root``, with its containers and volumes."""
+    task = TaskDefinition(root, source, wrapped=wrapped)
     task.containers = [ContainerDefinition(item, source, task) for item in _maps(root.get("containerDefinitions"))]
     task.volumes = [Volume(item, source, task) for item in _maps(root.get("volumes"))]
     return task
@@ -90,7 +96,7 @@ class EcsApiAdapter:
         return bool(objects(root, Source("", "")))
 
     def adapt(self, root: Node, document: Document, options: AdaptOptions) -> list[ModelObject]:
-        return objects(root, Source(document.path, document.fmt))
+        return objects(root, Source(document.path, document.fmt, file=document.file))
 
 
 ADAPTER = EcsApiAdapter()

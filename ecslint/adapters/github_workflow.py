@@ -1,0 +1,173 @@
+"""GitHub Actions workflows (``.github/workflows/*.yml``): the steps that use the Amazon ECS render
+and deploy actions, each with the task definition file it names.
+
+A document is a workflow when its ``jobs`` mapping has a step that uses one of those actions; any
+other workflow is not ECS content. Paths in ``task-definition`` are relative to the repository root
+(the runner's ``GITHUB_WORKSPACE``, where ``actions/checkout`` puts the repository); the repository
+is the folder above ``.github/workflows``, or the one that holds ``.git``. An input may use
+expressions: ``${{ env.X }}`` is replaced where the workflow, the job or the step sets X to a
+literal, ``${{ steps.ID.outputs.task-definition }}`` names the output of an earlier render step of
+the job, and anything else (``${{ inputs.Y }}``, ``${{ matrix.Z }}``, secrets) is unknown.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from typing import TYPE_CHECKING, Iterator
+
+from ecslint.model import ModelObject, Source, WorkflowStep
+from ecslint.model.values import MAX_PATTERN_INPUT, Unresolved
+from ecslint.model.workflow import ACTIONS, EXPRESSION, RENDER
+from ecslint.repository import repository_root
+from ecslint.tree import Node, as_str
+
+if TYPE_CHECKING:
+    from ecslint.adapters import AdaptOptions
+    from ecslint.read import Document
+
+MARKERS = tuple(ACTIONS)
+_ENV = re.compile(r"env\.([A-Za-z_][A-Za-z0-9_]*)")
+_STEP_OUTPUT = re.compile(r"steps\.([A-Za-z_][A-Za-z0-9_-]*)\.outputs(?:\.task-definition|\[\s*'task-definition'\s*\])")
+CHECKOUT = "actions/checkout"
+
+
+def action_of(step: Node) -> str | None:
+    """``render`` or ``deploy`` for a step that uses one of the actions (at any ref), else None."""
+    uses = as_str(step.get("uses"))
+    return ACTIONS.get(uses.split("@", 1)[0].strip().lower()) if uses else None
+
+
+def _steps(job: Node) -> list[Node]:
+    steps = job.get("steps")
+    return [s for s in steps.elements() if s.is_map] if steps is not None else []
+
+
+def _jobs(root: Node) -> Iterator[tuple[str, Node]]:
+    jobs = root.get("jobs") if root.is_map else None
+    for name, job in jobs.items() if jobs is not None else ():
+        if job.is_map:
+            yield name, job
+
+
+def _env(node: Node | None, outer: dict[str, str | None]) -> dict[str, str | None]:
+    """``outer`` with the literal values of an ``env`` mapping (None for what an expression computes)."""
+    env = dict(outer)
+    for name, value in node.items() if node is not None else ():
+        text = value.value
+        if isinstance(text, bool):
+            text = str(text).lower()
+        env[name] = str(text) if isinstance(text, (str, int, float)) and "${{" not in str(text) else None
+    return env
+
+
+def resolve(text: str, env: dict[str, str | None]) -> str | None:
+    """``text`` with each ``${{ env.X }}`` replaced by X's literal value; None when an expression is unknown."""
+    if "${{" not in text:
+        return text
+    if len(text) > MAX_PATTERN_INPUT:
+        return None
+    parts, end = [], 0
+    for match in EXPRESSION.finditer(text):
+        name = _ENV.fullmatch(match.group(1))
+        value = env.get(name.group(1)) if name else None
+        if value is None:
+            return None
+        parts += [text[end:match.start()], value]
+        end = match.end()
+    return "".join(parts) + text[end:]
+
+
+def _resolved(node: Node, env: dict[str, str | None], path: str) -> Node:
+    """An input's value with its expressions resolved; what cannot be is :class:`Unresolved`."""
+    text = as_str(node)
+    if text is None or "${{" not in text:
+        return node
+    value = resolve(text, env)
+    shown = Unresolved(text, text=text) if value is None else value
+    return Node(shown, node.line, node.col, node.end_line, node.end_col, tag=node.tag, file=path)
+
+
+def _root_of(document: Document) -> str | None:
+    """The repository a workflow file belongs to (None when unknown, as for standard input)."""
+    if document.file is None:
+        return None
+    folder = os.path.dirname(os.path.abspath(document.file))
+    if os.path.basename(folder) == "workflows" and os.path.basename(os.path.dirname(folder)) == ".github":
+        return os.path.dirname(os.path.dirname(folder))
+    found = repository_root(folder)
+    return str(found) if found is not None else None
+
+
+def _repository_path(text: str | None) -> str | None:
+    """A path relative to the repository root, normalized; None for an absolute path or one outside it."""
+    if not text or os.path.isabs(text) or text.startswith(("/", "~")):
+        return None
+    path = posixpath.normpath(text.replace("\\", "/"))
+    return None if path == ".." or path.startswith("../") else path
+
+
+def _moves_checkout(steps: list[Node]) -> bool:
+    """Whether ``actions/checkout`` puts the repository in a folder of the workspace (``path:``)."""
+    for step in steps:
+        uses = as_str(step.get("uses")) or ""
+        where = as_str(step.at("with", "path"))
+        if uses.split("@", 1)[0].lower() == CHECKOUT and where and posixpath.normpath(where) != ".":
+            return True
+    return False
+
+
+class WorkflowAdapter:
+    """The render and deploy steps of a GitHub Actions workflow."""
+
+    name = "github-actions"
+    ORDER = 20
+    markers = MARKERS
+
+    def claims(self, root: Node) -> bool:
+        return any(action_of(step) for _, job in _jobs(root) for step in _steps(job))
+
+    def adapt(self, root: Node, document: Document, options: AdaptOptions) -> list[ModelObject]:
+        source = Source(document.path, document.fmt, file=document.file)
+        repository = _root_of(document)
+        workflow_env = _env(root.get("env"), {})
+        found: list[ModelObject] = []
+        for name, job in _jobs(root):
+            steps = _steps(job)
+            job_env = _env(job.get("env"), workflow_env)
+            located = repository if not _moves_checkout(steps) else None
+            by_id: dict[str, WorkflowStep] = {}
+            for index, node in enumerate(steps):
+                step_id = as_str(node.get("id"))
+                action = action_of(node)
+                if action is None:
+                    continue
+                step = self._step(node, action, source, _env(node.get("env"), job_env), located, by_id)
+                step.job, step.index, step.step_id, step.job_steps = name, index, step_id, steps
+                if step_id and action == RENDER:
+                    by_id[step_id] = step
+                found.append(step)
+        return found
+
+    @staticmethod
+    def _step(node: Node, action: str, source: Source, env: dict[str, str | None], repository: str | None,
+              renders: dict[str, WorkflowStep]) -> WorkflowStep:
+        given = node.get("with")
+        inputs = {key: _resolved(value, env, source.path) for key, value in given.items()} if given is not None else {}
+        step = WorkflowStep(node, source, action=action, inputs=inputs)
+        step.file_node = given.get("task-definition") if given is not None else None
+        text = as_str(step.file_node)
+        whole = EXPRESSION.fullmatch(text[:MAX_PATTERN_INPUT]) if text else None
+        output = _STEP_OUTPUT.fullmatch(whole.group(1)) if whole else None
+        if output is not None:
+            step.reads = renders.get(output.group(1))
+            return step
+        step.path = _repository_path(resolve(text, env)) if text else None
+        if step.path is not None and repository is not None:
+            step.file = os.path.join(repository, *step.path.split("/"))
+            step.exists = os.path.isfile(step.file)
+        return step
+
+
+ADAPTER = WorkflowAdapter()
