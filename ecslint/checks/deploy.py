@@ -119,7 +119,7 @@ def deploys_unrendered(step: WorkflowStep, ctx) -> Iterator[Violation]:
         if render is step.reads or _output_used(render, step.job_steps[render.index + 1:step.index + 1]):
             continue
         output = f"${{{{ steps.{render.step_id or '<id>'}.outputs.task-definition }}}}"
-        written = as_str(step.file_node) or "another file"
+        written = step.path or as_str(step.file_node) or "another file"
         yield Violation(step.file_node, f"{step.label} deploys {short(written, 80)}, not the task definition that "
                                         f"{render.label} renders ({output}), which no later step uses: the image it "
                                         "fills in is never deployed, and the service keeps running the image "
