@@ -220,12 +220,12 @@ def _read_all(inputs: list[Input], options: AdaptOptions, result: Result,
 
 
 def _shipped_files(adapted_files: list[tuple[Document, Adapted, bool]], inputs: list[Input]) -> list[Input]:
-    """The task definition files that the workflows name and that are not among the inputs, as context."""
+    """The task definition files that the linted workflows name and that are not among the inputs, as context."""
     from ecslint.discover import read_file  # (discover builds on this module)
 
     known = {os.path.realpath(item.file) for item in inputs if item.file}
-    wanted = {os.path.realpath(obj.file): obj.file for _, adapted, _ in adapted_files for obj in adapted.objects
-              if isinstance(obj, WorkflowStep) and obj.exists and obj.file}
+    wanted = {os.path.realpath(obj.file): obj.file for _, adapted, is_context in adapted_files if not is_context
+              for obj in adapted.objects if isinstance(obj, WorkflowStep) and obj.exists and obj.file}
     return [replace(read_file(wanted[key], named=False), context=True) for key in sorted(wanted) if key not in known]
 
 

@@ -253,7 +253,9 @@ def test_ecs804_silent_when_the_render_output_is_deployed_or_used(tmp_path):
     used = STARTER.replace("${{ steps.task-def.outputs.task-definition }}", ".aws/task-definition.json").replace(
         "      - name: Deploy", "      - run: cp ${{ steps.task-def.outputs.task-definition }} .aws/\n"
                                "      - name: Deploy")
-    for workflow in (STARTER, used, DEPLOY_ONLY):
+    other_first = STARTER.replace("      - name: Deploy", DEPLOY_ONLY[DEPLOY_ONLY.index("      - uses: aws-actions"):]
+                                  .replace(".aws/task-definition.json", ".aws/worker.json") + "      - name: Deploy")
+    for workflow in (STARTER, used, DEPLOY_ONLY, other_first):
         repository(tmp_path, {WORKFLOW: workflow, TASK_FILE: TASK})
         assert findings(tmp_path, WORKFLOW, select="ECS804") == []
         (tmp_path / ".git").rmdir()
@@ -279,6 +281,12 @@ def test_ecs805_silent_when_a_step_rewrites_the_file(tmp_path, step):
     workflow = STARTER.replace("      - name: Fill", step + "      - name: Fill")
     repository(tmp_path, {WORKFLOW: workflow, TASK_FILE: SECRET})
     assert findings(tmp_path, TASK_FILE, select="ECS805") == []
+
+
+def test_ecs805_in_a_pre_commit_run(tmp_path):
+    repository(tmp_path, {WORKFLOW: STARTER, TASK_FILE: SECRET})
+    result = run(["pre-commit", "--format=json", TASK_FILE], tmp_path)
+    assert [f["rule"] for f in json.loads(result.stdout)["findings"]] == ["ECS602", "ECS805", "ECS805"]
 
 
 def test_ecs805_silent_on_a_file_no_workflow_ships(tmp_path):

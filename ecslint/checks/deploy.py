@@ -89,8 +89,9 @@ def container_not_found(step: WorkflowStep, ctx) -> Iterator[Violation]:
 # ECS804 ---------------------------------------------------------------------------------------
 
 
-def _output_used(render: WorkflowStep, steps: list[Node]) -> bool:
-    """Whether one of ``steps`` refers to the render step's output (in any input or script)."""
+def _output_used(render: WorkflowStep) -> bool:
+    """Whether a later step of its job refers to the render step's output (in any input or script)."""
+    steps = render.job_steps[render.index + 1:]
     needle = f"steps.{render.step_id}.outputs" if render.step_id else None
     return needle is not None and any(needle in text for step in steps for text in _texts(step))
 
@@ -110,13 +111,13 @@ def _texts(node: Node) -> Iterator[str]:
 
 def deploys_unrendered(step: WorkflowStep, ctx) -> Iterator[Violation]:
     """A deploy step ships a file other than the output of a render step before it, whose output
-    nothing uses."""
+    no later step uses."""
     if step.action != DEPLOY or step.file_node is None:
         return
     renders = [s for s in ctx.project.workflow_steps if _is_render(s) and s.source is step.source and s.job == step.job
                and s.index < step.index]
     for render in renders:
-        if render is step.reads or _output_used(render, step.job_steps[render.index + 1:step.index + 1]):
+        if render is step.reads or _output_used(render):
             continue
         output = f"${{{{ steps.{render.step_id or '<id>'}.outputs.task-definition }}}}"
         written = step.path or as_str(step.file_node) or "another file"
