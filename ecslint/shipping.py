@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from ecslint.adapters.ecs_api import build_task_definition
 from ecslint.findings import Finding
@@ -21,6 +22,9 @@ from ecslint.model.values import Unresolved
 from ecslint.model.workflow import DEPLOY, RENDER
 from ecslint.tree import Node
 from ecslint.wording import and_list
+
+if TYPE_CHECKING:
+    from ecslint.registry import Rule
 
 # The inputs of the render action that replace a container's members.
 FILLED = {"image": ("image",), "logConfiguration": ("log-configuration-log-driver", "log-configuration-options")}
@@ -110,7 +114,7 @@ def _filled_value(node: Node, member: str, step: WorkflowStep) -> Node:
     return Node(value, node.line, node.col, node.end_line, node.end_col, file=step.source.path)
 
 
-def shipped_findings(project: Project, findings: dict[str, list[Finding]], rule) -> list[Finding]:
+def shipped_findings(project: Project, findings: dict[str, list[Finding]], rule: Rule) -> list[Finding]:
     """On each deploy step whose task definition has errors or warnings, one finding that says so."""
     mentions = []
     for step in project.workflow_steps:

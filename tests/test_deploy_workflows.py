@@ -156,12 +156,14 @@ def test_what_stripping_leaves_is_still_checked(tmp_path):
 
 # ECS801 ----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", ["task-definition.json", "./.aws/task-def.json", "${{ env.MISSING_FILE }}"])
+@pytest.mark.parametrize("path", ["task-definition.json", "./.aws/task-def.json", "${{ env.MISSING_FILE }}",
+                                  "${{ env.DEPLOY_DIR }}/task-definition.json"])
 def test_ecs801_a_missing_file(tmp_path, path):
     workflow = STARTER.replace("${{ env.ECS_TASK_DEFINITION }}", path).replace(
-        "env:\n", "env:\n  MISSING_FILE: deploy/td.json\n")
+        "env:\n", "env:\n  MISSING_FILE: deploy/td.json\n").replace(
+        "    runs-on:", "    env: {DEPLOY_DIR: '${{ env.MISSING_FILE }}'}\n    runs-on:")
     repository(tmp_path, {WORKFLOW: workflow, TASK_FILE: TASK})
-    assert findings(tmp_path, WORKFLOW, select="ECS801") == [(WORKFLOW, 21, "ECS801")]
+    assert findings(tmp_path, WORKFLOW, select="ECS801") == [(WORKFLOW, 22, "ECS801")]
 
 
 @pytest.mark.parametrize("path", ["${{ env.ECS_TASK_DEFINITION }}", "./.aws/task-definition.json",

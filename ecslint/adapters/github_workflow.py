@@ -52,13 +52,14 @@ def _jobs(root: Node) -> Iterator[tuple[str, Node]]:
 
 
 def _env(node: Node | None, outer: dict[str, str | None]) -> dict[str, str | None]:
-    """``outer`` with the literal values of an ``env`` mapping (None for what an expression computes)."""
+    """``outer`` with the values of an ``env`` mapping, as far as they are known (None where not):
+    literals, and expressions of the enclosing ``env`` that are."""
     env = dict(outer)
     for name, value in node.items() if node is not None else ():
         text = value.value
         if isinstance(text, bool):
             text = str(text).lower()
-        env[name] = str(text) if isinstance(text, (str, int, float)) and "${{" not in str(text) else None
+        env[name] = resolve(str(text), outer) if isinstance(text, (str, int, float)) else None
     return env
 
 
@@ -79,14 +80,14 @@ def resolve(text: str, env: dict[str, str | None]) -> str | None:
     return "".join(parts) + text[end:]
 
 
-def _resolved(node: Node, env: dict[str, str | None], path: str) -> Node:
+def _resolved(node: Node, env: dict[str, str | None]) -> Node:
     """An input's value with its expressions resolved; what cannot be is :class:`Unresolved`."""
     text = as_str(node)
     if text is None or "${{" not in text:
         return node
     value = resolve(text, env)
     shown = Unresolved(text, text=text) if value is None else value
-    return Node(shown, node.line, node.col, node.end_line, node.end_col, tag=node.tag, file=path)
+    return Node(shown, node.line, node.col, node.end_line, node.end_col, tag=node.tag)
 
 
 def _root_of(document: Document) -> str | None:
@@ -154,7 +155,7 @@ class WorkflowAdapter:
     def _step(node: Node, action: str, source: Source, env: dict[str, str | None], repository: str | None,
               renders: dict[str, WorkflowStep]) -> WorkflowStep:
         given = node.get("with")
-        inputs = {key: _resolved(value, env, source.path) for key, value in given.items()} if given is not None else {}
+        inputs = {key: _resolved(value, env) for key, value in given.items()} if given is not None else {}
         step = WorkflowStep(node, source, action=action, inputs=inputs)
         step.file_node = given.get("task-definition") if given is not None else None
         text = as_str(step.file_node)
