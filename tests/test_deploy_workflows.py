@@ -166,6 +166,24 @@ def test_ecs801_a_missing_file(tmp_path, path):
     assert findings(tmp_path, WORKFLOW, select="ECS801") == [(WORKFLOW, 22, "ECS801")]
 
 
+@pytest.mark.parametrize("path, meant", [("task-definition.json", ".aws/task-definition.json"),
+                                         (".aws/Task-Definition.json", ".aws/task-definition.json"),
+                                         ("deploy/td.json", None)])
+def test_ecs801_says_which_file_a_path_may_mean(tmp_path, path, meant):
+    repository(tmp_path, {WORKFLOW: STARTER.replace("${{ env.ECS_TASK_DEFINITION }}", path), TASK_FILE: TASK})
+    [message] = messages(tmp_path, WORKFLOW, rule="ECS801")
+    assert message.endswith(f"Did you mean {meant}?") if meant else "Did you mean" not in message
+
+
+def test_ecs801_silent_on_a_file_an_earlier_step_writes(tmp_path):
+    download = ("      - run: aws ecs describe-task-definition --task-definition web --query taskDefinition"
+                " > task-definition.json\n")
+    workflow = STARTER.replace("${{ env.ECS_TASK_DEFINITION }}", "task-definition.json").replace(
+        "      - name: Fill", download + "      - name: Fill")
+    repository(tmp_path, {WORKFLOW: workflow})
+    assert findings(tmp_path, WORKFLOW, select="ECS801") == []
+
+
 @pytest.mark.parametrize("path", ["${{ env.ECS_TASK_DEFINITION }}", "./.aws/task-definition.json",
                                   "${{ inputs.task-definition }}", "${{ matrix.file }}", "/tmp/td.json",
                                   "../other/td.json"])

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from ecslint.model import ModelObject, Source, WorkflowStep
 from ecslint.model.values import MAX_PATTERN_INPUT, Unresolved
-from ecslint.model.workflow import ACTIONS, EXPRESSION, RENDER
+from ecslint.model.workflow import ACTIONS, EXPRESSION, RENDER, steps_naming
 from ecslint.repository import repository_root
 from ecslint.tree import Node, as_str
 
@@ -31,6 +31,7 @@ MARKERS = tuple(ACTIONS)
 _ENV = re.compile(r"env\.([A-Za-z_][A-Za-z0-9_]*)")
 _STEP_OUTPUT = re.compile(r"steps\.([A-Za-z_][A-Za-z0-9_-]*)\.outputs(?:\.task-definition|\[\s*'task-definition'\s*\])")
 CHECKOUT = "actions/checkout"
+WORKFLOWS = ".github/workflows"
 
 
 def action_of(step: Node) -> str | None:
@@ -109,6 +110,19 @@ def _repository_path(text: str | None) -> str | None:
     return None if path == ".." or path.startswith("../") else path
 
 
+def _meant(repository: str, path: str) -> str | None:
+    """A file of the repository that a path which names none may mean: the same name in another
+    case, the path taken from the workflows' folder, or the same name in ``.aws/``."""
+    folder, name = posixpath.split(path)
+    try:
+        listed = sorted(os.listdir(os.path.join(repository, folder)))
+    except OSError:
+        listed = []
+    candidates = [posixpath.join(folder, n) for n in listed if n.lower() == name.lower()]
+    candidates += [posixpath.normpath(f"{WORKFLOWS}/{path}"), f".aws/{name}"]
+    return next((c for c in candidates if c != path and os.path.isfile(os.path.join(repository, c))), None)
+
+
 def _moves_checkout(steps: list[Node]) -> bool:
     """Whether ``actions/checkout`` puts the repository in a folder of the workspace (``path:``)."""
     for step in steps:
@@ -144,31 +158,34 @@ class WorkflowAdapter:
                 action = action_of(node)
                 if action is None:
                     continue
-                step = self._step(node, action, source, _env(node.get("env"), job_env), located, by_id)
-                step.job, step.index, step.step_id, step.job_steps = name, index, step_id, steps
+                step = WorkflowStep(node, source, action=action, job=name, index=index, step_id=step_id,
+                                    job_steps=steps)
+                self._read_inputs(step, _env(node.get("env"), job_env), located, by_id)
                 if step_id and action == RENDER:
                     by_id[step_id] = step
                 found.append(step)
         return found
 
     @staticmethod
-    def _step(node: Node, action: str, source: Source, env: dict[str, str | None], repository: str | None,
-              renders: dict[str, WorkflowStep]) -> WorkflowStep:
-        given = node.get("with")
-        inputs = {key: _resolved(value, env) for key, value in given.items()} if given is not None else {}
-        step = WorkflowStep(node, source, action=action, inputs=inputs)
+    def _read_inputs(step: WorkflowStep, env: dict[str, str | None], repository: str | None,
+                     renders: dict[str, WorkflowStep]) -> None:
+        """The step's inputs, and the file it reads (or the render step whose output it reads)."""
+        given = step.get("with")
+        step.inputs = {key: _resolved(value, env) for key, value in given.items()} if given is not None else {}
         step.file_node = given.get("task-definition") if given is not None else None
         text = as_str(step.file_node)
         whole = EXPRESSION.fullmatch(text[:MAX_PATTERN_INPUT]) if text else None
         output = _STEP_OUTPUT.fullmatch(whole.group(1)) if whole else None
         if output is not None:
             step.reads = renders.get(output.group(1))
-            return step
+            return
         step.path = _repository_path(resolve(text, env)) if text else None
         if step.path is not None and repository is not None:
             step.file = os.path.join(repository, *step.path.split("/"))
-            step.exists = os.path.isfile(step.file)
-        return step
+            if os.path.isfile(step.file):
+                step.exists = True
+            elif not steps_naming(step.job_steps[:step.index], step.path.rsplit("/", 1)[-1]):
+                step.exists, step.meant = False, _meant(repository, step.path)
 
 
 ADAPTER = WorkflowAdapter()

@@ -14,7 +14,7 @@ from typing import Iterator
 from ecslint.findings import Violation
 from ecslint.model import TaskDefinition, WorkflowStep, literal_str
 from ecslint.model.values import MAX_PATTERN_INPUT
-from ecslint.model.workflow import DEPLOY, EXPRESSION, RENDER
+from ecslint.model.workflow import DEPLOY, EXPRESSION, RENDER, steps_naming, strings
 from ecslint.tree import Node, as_str
 from ecslint.wording import short
 
@@ -36,10 +36,11 @@ def file_missing(step: WorkflowStep, ctx) -> Iterator[Violation]:
         return
     failure = (f'{RENDER_FAILS} "Task definition file does not exist: {step.path}"' if _is_render(step)
                else "the deploy action fails to read it (ENOENT: no such file or directory)")
+    meant = f" Did you mean {step.meant}?" if step.meant else ""
     yield Violation(step.file_node, f"{step.label} reads the task definition file {step.path}, which is not in the "
                                     f"repository: {failure}. The path is relative to the repository root (where "
                                     "actions/checkout puts it), not to the workflow file; correct it, or commit "
-                                    "the file.")
+                                    f"the file.{meant}")
 
 
 # ECS802 ---------------------------------------------------------------------------------------
@@ -91,22 +92,8 @@ def container_not_found(step: WorkflowStep, ctx) -> Iterator[Violation]:
 
 def _output_used(render: WorkflowStep) -> bool:
     """Whether a later step of its job refers to the render step's output (in any input or script)."""
-    steps = render.job_steps[render.index + 1:]
-    needle = f"steps.{render.step_id}.outputs" if render.step_id else None
-    return needle is not None and any(needle in text for step in steps for text in _texts(step))
-
-
-def _texts(node: Node) -> Iterator[str]:
-    """Every string under ``node``."""
-    pending = [node]
-    while pending:
-        current = pending.pop()
-        if isinstance(current.value, str):
-            yield current.value
-        elif current.is_map:
-            pending.extend(current.value.values())
-        elif current.is_seq:
-            pending.extend(current.value)
+    return bool(render.step_id) and bool(steps_naming(render.job_steps[render.index + 1:],
+                                                      f"steps.{render.step_id}.outputs"))
 
 
 def deploys_unrendered(step: WorkflowStep, ctx) -> Iterator[Violation]:
@@ -141,11 +128,8 @@ def _rewritten(task: TaskDefinition) -> bool:
             return True
         if step.path is None:
             continue
-        name = step.path.rsplit("/", 1)[-1]
-        for earlier in step.job_steps[:step.index]:
-            texts = list(_texts(earlier))
-            if any(name in text for text in texts) and (earlier.get("uses") is not None or
-                                                        any(REWRITERS.search(text) for text in texts)):
+        for earlier in steps_naming(step.job_steps[:step.index], step.path.rsplit("/", 1)[-1]):
+            if earlier.get("uses") is not None or any(REWRITERS.search(text) for text in strings(earlier)):
                 return True
     return False
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from ecslint.model.base import ModelObject
 from ecslint.tree import Node
@@ -32,7 +32,9 @@ class WorkflowStep(ModelObject):
 
     ``file_node`` is the value of its ``task-definition`` input; ``path`` the file it names,
     relative to the repository root, and ``file`` that file on disk (None when the input is
-    absent, computed by an expression, or when the repository is unknown), with ``exists``;
+    absent, computed by an expression, or when the repository is unknown), with ``exists`` (None
+    when it is not in the repository but an earlier step may write it; when it is not,
+    ``meant``: a file of the repository the path may mean);
     ``reads`` the render step whose output it reads instead. ``inputs`` holds its other inputs
     as written (``with``), with ``${{ env.X }}`` resolved where the workflow sets X literally.
     ``job_steps`` are the mappings of every step of its job, ``index`` its place among them.
@@ -48,6 +50,7 @@ class WorkflowStep(ModelObject):
     path: str | None = None
     file: str | None = None
     exists: bool | None = None
+    meant: str | None = None
     reads: WorkflowStep | None = None
     task: TaskDefinition | None = None
 
@@ -70,6 +73,24 @@ class WorkflowStep(ModelObject):
     @property
     def action_name(self) -> str:
         return next(name for name, action in ACTIONS.items() if action == self.action)
+
+
+def strings(node: Node) -> Iterator[str]:
+    """Every string under ``node`` (a step: its inputs, script, name...)."""
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if isinstance(current.value, str):
+            yield current.value
+        elif current.is_map:
+            pending.extend(current.value.values())
+        elif current.is_seq:
+            pending.extend(current.value)
+
+
+def steps_naming(steps: list[Node], name: str) -> list[Node]:
+    """The steps that mention ``name`` (a file name) anywhere: they may write or rewrite that file."""
+    return [step for step in steps if any(name in text for text in strings(step))]
 
 
 WORKFLOW_KINDS = (WorkflowStep,)
