@@ -127,7 +127,7 @@ def shipped_findings(project: Project, findings: dict[str, list[Finding]], rule:
         ids = {level: sorted({f.rule for f in own if f.level == level}) for level in counts}
         told = and_list([f"{n} {level}{'s' if n != 1 else ''} ({', '.join(ids[level])})"
                          for level in ("error", "warning") if (n := counts[level])])
-        consequence = ("AWS rejects it or its tasks fail to start" if counts["error"]
+        consequence = ("the deployment fails, or its tasks fail to start" if counts["error"]
                        else "it deploys, with the mistakes ecslint warns about")
         message = (f"{step.label} deploys {step.origin.path}, where ecslint reports {told}: {consequence}. "
                    f"Fix them in {step.origin.path}.")

@@ -57,7 +57,8 @@ def describe_output_shipped(step: WorkflowStep, ctx) -> Iterator[Violation]:
                "taskDefinition")
     message = (f"{step.path} is describe-task-definition output, with the task definition wrapped in "
                f'{{"taskDefinition": ...}}, and {step.label} reads it: {failure}. Keep only what is inside: '
-               "aws ecs describe-task-definition --task-definition NAME --query taskDefinition > " + step.path)
+               f"aws ecs describe-task-definition --task-definition {task.family or 'NAME'} --query taskDefinition "
+               f"> {step.path}.")
     if not task.source.context:
         yield Violation(task.wrapped, message, within=task)
     else:
