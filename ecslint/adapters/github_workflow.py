@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from ecslint.model import ModelObject, Source, WorkflowStep
 from ecslint.model.values import MAX_PATTERN_INPUT, Unresolved
-from ecslint.model.workflow import ACTIONS, EXPRESSION, RENDER, steps_naming
+from ecslint.model.workflow import ACTIONS, DEPLOY, EXPRESSION, RENDER, steps_naming, strings
 from ecslint.repository import repository_root
 from ecslint.tree import Node, as_str
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 MARKERS = tuple(ACTIONS)
 _ENV = re.compile(r"env\.([A-Za-z_][A-Za-z0-9_]*)")
+_OUTPUT_USE = re.compile(r"steps\.([A-Za-z_][A-Za-z0-9_-]*)\.outputs")
 _STEP_OUTPUT = re.compile(r"steps\.([A-Za-z_][A-Za-z0-9_-]*)\.outputs(?:\.task-definition|\[\s*'task-definition'\s*\])")
 CHECKOUT = "actions/checkout"
 WORKFLOWS = ".github/workflows"
@@ -123,6 +124,16 @@ def _meant(repository: str, path: str) -> str | None:
     return next((c for c in candidates if c != path and os.path.isfile(os.path.join(repository, c))), None)
 
 
+def _output_uses(steps: list[Node]) -> dict[str, int]:
+    """For each step id whose outputs a step refers to, the index of the last step that does."""
+    last: dict[str, int] = {}
+    for index, step in enumerate(steps):
+        for text in strings(step):
+            if "steps." in text:
+                last.update((match.group(1), index) for match in _OUTPUT_USE.finditer(text))
+    return last
+
+
 def _moves_checkout(steps: list[Node]) -> bool:
     """Whether ``actions/checkout`` puts the repository in a folder of the workspace (``path:``)."""
     for step in steps:
@@ -153,6 +164,8 @@ class WorkflowAdapter:
             job_env = _env(job.get("env"), workflow_env)
             located = repository if not _moves_checkout(steps) else None
             by_id: dict[str, WorkflowStep] = {}
+            used = _output_uses(steps)
+            unused: list[WorkflowStep] = []  # render steps so far whose output no step uses
             for index, node in enumerate(steps):
                 step_id = as_str(node.get("id"))
                 action = action_of(node)
@@ -161,8 +174,13 @@ class WorkflowAdapter:
                 step = WorkflowStep(node, source, action=action, job=name, index=index, step_id=step_id,
                                     job_steps=steps)
                 self._read_inputs(step, _env(node.get("env"), job_env), located, by_id)
-                if step_id and action == RENDER:
-                    by_id[step_id] = step
+                if action == RENDER:
+                    if step_id:
+                        by_id[step_id] = step
+                    if used.get(step_id or "", -1) <= index:
+                        unused.append(step)
+                elif action == DEPLOY and unused:
+                    step.drops = unused[0]
                 found.append(step)
         return found
 

@@ -14,7 +14,7 @@ from typing import Iterator
 from ecslint.findings import Violation
 from ecslint.model import TaskDefinition, WorkflowStep, literal_str
 from ecslint.model.values import MAX_PATTERN_INPUT
-from ecslint.model.workflow import DEPLOY, EXPRESSION, RENDER, steps_naming, strings
+from ecslint.model.workflow import EXPRESSION, RENDER, steps_naming, strings
 from ecslint.tree import Node, as_str
 from ecslint.wording import short
 
@@ -91,22 +91,11 @@ def container_not_found(step: WorkflowStep, ctx) -> Iterator[Violation]:
 # ECS804 ---------------------------------------------------------------------------------------
 
 
-def _output_used(render: WorkflowStep) -> bool:
-    """Whether a later step of its job refers to the render step's output (in any input or script)."""
-    return bool(render.step_id) and bool(steps_naming(render.job_steps[render.index + 1:],
-                                                      f"steps.{render.step_id}.outputs"))
-
-
 def deploys_unrendered(step: WorkflowStep, ctx) -> Iterator[Violation]:
     """A deploy step ships a file other than the output of a render step before it, whose output
     no later step uses."""
-    if step.action != DEPLOY or step.file_node is None:
-        return
-    renders = [s for s in ctx.project.workflow_steps if _is_render(s) and s.source is step.source and s.job == step.job
-               and s.index < step.index]
-    for render in renders:
-        if render is step.reads or _output_used(render):
-            continue
+    render = step.drops
+    if render is not None and step.file_node is not None:
         output = f"${{{{ steps.{render.step_id or '<id>'}.outputs.task-definition }}}}"
         written = step.path or as_str(step.file_node) or "another file"
         yield Violation(step.file_node, f"{step.label} deploys {short(written, 80)}, not the task definition that "
@@ -114,7 +103,6 @@ def deploys_unrendered(step: WorkflowStep, ctx) -> Iterator[Violation]:
                                         "fills in is never deployed, and the service keeps running the image "
                                         f"written in the file. Set task-definition: {output}"
                                         + ("" if render.step_id else ", after giving the render step an id") + ".")
-        return
 
 
 # ECS805 ---------------------------------------------------------------------------------------

@@ -35,7 +35,8 @@ class WorkflowStep(ModelObject):
     absent, computed by an expression, or when the repository is unknown), with ``exists`` (None
     when it is not in the repository but an earlier step may write it; when it is not,
     ``meant``: a file of the repository the path may mean);
-    ``reads`` the render step whose output it reads instead. ``inputs`` holds its other inputs
+    ``reads`` the render step whose output it reads instead; ``drops``, for a deploy step, a render
+    step before it whose output no step of the job uses. ``inputs`` holds its other inputs
     as written (``with``), with ``${{ env.X }}`` resolved where the workflow sets X literally.
     ``job_steps`` are the mappings of every step of its job, ``index`` its place among them.
     """
@@ -52,6 +53,7 @@ class WorkflowStep(ModelObject):
     exists: bool | None = None
     meant: str | None = None
     reads: WorkflowStep | None = None
+    drops: WorkflowStep | None = None
     task: TaskDefinition | None = None
 
     @property
