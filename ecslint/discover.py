@@ -12,10 +12,12 @@ import os
 import re
 import stat
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterator
 
 from ecslint.engine import Input
+from ecslint.repository import repository_root
 
 # CloudFormation's own .template; Terraform's .tf, and .json.tpl templates of container definitions
 EXTENSIONS = (".json", ".yaml", ".yml", ".template", ".tf", ".json.tpl")
@@ -150,4 +152,36 @@ def collect(paths: list[str], excluded: Callable[[str], bool], stdin_name: str |
                         not any(real.startswith(w + os.sep) for w in walked):
                     walked.add(real)
                     pending.append(directory)
-    return inputs
+    return inputs + repository_workflows(inputs, seen, excluded)
+
+
+WORKFLOWS = (".github", "workflows")
+
+
+def repository_workflows(inputs: list[Input], seen: set[str], excluded: Callable[[str], bool]) -> list[Input]:
+    """The GitHub Actions workflows of the repositories the inputs are in (those not among the
+    inputs), as context: they tell how a task definition file is shipped, even to a pre-commit run
+    given only that file."""
+    folders: set[str] = set()
+    repositories: set[Path] = set()
+    found: list[Input] = []
+    for item in inputs:
+        folder = os.path.dirname(os.path.abspath(item.file)) if item.file is not None else None
+        if folder is None or folder in folders:
+            continue
+        folders.add(folder)
+        root = repository_root(folder)
+        if root is None or root in repositories:
+            continue
+        repositories.add(root)
+        workflows = root.joinpath(*WORKFLOWS)
+        try:
+            names = sorted(p.name for p in workflows.iterdir()) if workflows.is_dir() else []
+        except OSError:
+            continue
+        for name in names:
+            path = os.path.join(workflows, name)
+            if name.lower().endswith((".yml", ".yaml")) and os.path.realpath(path) not in seen and not excluded(path):
+                seen.add(os.path.realpath(path))
+                found.append(replace(read_file(path, named=False), context=True))
+    return found

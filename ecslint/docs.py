@@ -19,11 +19,23 @@ but is a real mistake; **info**, advice.
 
 
 Reporter = Callable[[Rule, Example], list[str]]
-FORMAT_NAMES = {"ecs-api": "ECS API JSON/YAML", "cloudformation": "CloudFormation", "terraform": "Terraform"}
+FORMAT_NAMES = {"ecs-api": "ECS API JSON/YAML", "cloudformation": "CloudFormation", "terraform": "Terraform",
+                "github-actions": "GitHub Actions workflows"}
 
 
 def _example_block(example: Example) -> str:
-    return f"```{example.fmt}\n{example.content.rstrip()}\n```"
+    block = f"```{example.fmt}\n{example.content.rstrip()}\n```"
+    if not example.files:
+        return block
+    around = "\n\n".join(f"`{name}`:\n\n```{_fence(name)}\n{text.rstrip()}\n```"
+                         for name, text in example.files.items())
+    return f"`{example.file_name}`:\n\n{block}\n\n{around}"
+
+
+def _fence(name: str) -> str:
+    """The language of a code block for a file: its extension (``yml`` as ``yaml``)."""
+    extension = name.rsplit(".", 1)[-1]
+    return "yaml" if extension == "yml" else extension
 
 
 def _bad_example(rule: Rule, example: Example, report: Reporter | None) -> str:
@@ -43,9 +55,9 @@ def _builtin_pack():
 def example_findings(rule: Rule, example: Example) -> list[str]:
     """What ecslint reports for ``rule`` on an example (all rules enabled, as the example tests run it)."""
     from ecslint.config import Config
-    from ecslint.engine import Input, lint
+    from ecslint.examples import lint_example
 
-    result = lint([Input(example.file_name, example.content.encode("utf-8"))], _builtin_pack(), Config())
+    result = lint_example(example, _builtin_pack(), Config())
     return [f"{f.path}:{f.line}:{f.col}: {f.level}[{f.rule}] {f.message}" for f in result.findings if f.rule == rule.id]
 
 
@@ -91,7 +103,9 @@ def rule_text(rule: Rule) -> str:
     ]
     for title, examples in (("Example", rule.bad), ("Use instead", rule.good)):
         for example in examples:
-            parts.append(f"{title} ({example.fmt}):\n{_indent(example.content.rstrip())}")
+            parts.append(f"{title} ({example.file_name if example.files else example.fmt}):\n"
+                         f"{_indent(example.content.rstrip())}")
+            parts.extend(f"{name}:\n{_indent(text.rstrip())}" for name, text in example.files.items())
     parts.append(f"How to fix it\n{_indent(rule.fix)}")
     if rule.references:
         parts.append("References\n" + "\n".join(f"  {ref}" for ref in rule.references))

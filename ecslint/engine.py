@@ -6,6 +6,7 @@ sorted, plus what could not be read and what was skipped as not ECS content.
 
 from __future__ import annotations
 
+import os
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -14,9 +15,10 @@ from ecslint.adapters import NOT_ECS, Adapted, AdaptOptions, adapt, may_hold_ecs
 from ecslint.config import Config
 from ecslint.findings import LEVEL_RANK, Finding
 from ecslint.link import link
-from ecslint.model import ModelObject, Project, Scenario
+from ecslint.model import ModelObject, Project, Scenario, WorkflowStep
 from ecslint.read import Document, ParseError, decode, guess_format, parse
 from ecslint.registry import Registry, Rule
+from ecslint.shipping import shipped_findings
 from ecslint.suppress import apply as apply_suppressions
 from ecslint.suppress import inline_suppressions
 from ecslint.tree import Node
@@ -26,13 +28,16 @@ from ecslint.tree import Node
 class Input:
     """One file to lint: the path shown to the user and its raw bytes (or why it was unreadable);
     ``file`` is the path it was read from (None for standard input); ``named``: the user named it
-    (or standard input), rather than ecslint finding it in a directory."""
+    (or standard input), rather than ecslint finding it in a directory. A ``context`` file is read for
+    what it tells about the others (a repository's workflows, the task definition a workflow ships),
+    not linted: its findings are not reported, and it is never reported as skipped or unreadable."""
 
     path: str
     data: bytes | None
     error: str | None = None
     file: str | None = None
     named: bool = False
+    context: bool = False
 
 
 # A file reports at most this many findings, and one more that says how many it left out: a
@@ -132,7 +137,9 @@ def read_input(item: Input) -> Document | None:
     text = decode(item.data)
     if not may_hold_ecs(text):
         return None
-    return parse(text, guess_format(text, item.path), item.path)
+    document = parse(text, guess_format(text, item.path), item.path)
+    document.file = item.file
+    return document
 
 
 def lint(inputs: list[Input], registry: Registry, config: Config) -> Result:
@@ -144,73 +151,119 @@ def lint(inputs: list[Input], registry: Registry, config: Config) -> Result:
     documents = result.documents
     written: dict[str, list] = {}  # the suppressions each file's format writes
     syntax = registry.engine_rule("syntax-error")
-    adapted_files: list[tuple[Document, Adapted]] = []
-    for item in inputs:
-        if item.named:
-            result.named.add(item.path)
-        try:
-            document = read_input(item)
-        except ParseError as exc:
-            result.failed.append(item.path)
-            result.findings.append(
-                Finding(item.path, exc.line, exc.col, syntax.id, exc.message, exc.line, exc.col + 1, "error", syntax.name)
-            )
-            continue
-        if document is None:
-            result.skipped.append((item.path, NOT_ECS))
-            continue
-        adapted = adapt(document, options)
-        if adapted.skipped:
-            result.skipped.append((item.path, adapted.skipped))
-            continue
-        adapted_files.append((document, adapted))
-    _add_to_project(adapted_files, project, result, written)
+    adapted_files = _read_all(inputs, options, result, syntax)
+    adapted_files += _read_all(_shipped_files(adapted_files, inputs), options, result, syntax)
+    context = _add_to_project(adapted_files, project, result, written)
     link(project)
 
     findings = Findings(config)
     _run_rules(project, enabled, findings, result)
-    _duplicate_keys(documents, enabled, findings)
+    _duplicate_keys(documents + context, enabled, findings)
     findings.say_when()
     by_path: dict[str, list[Finding]] = {}
     for finding in findings.kept:
         by_path.setdefault(finding.path, []).append(finding)
-    for document in documents:
+    reported = {document.path for document in documents}
+    workflows = {step.source.path for step in project.workflow_steps}
+    final: dict[str, list[Finding]] = {}
+    mentioned: dict[str, list[Finding]] | None = None
+    # Workflows last: a deploy step tells what the file it ships has, once that file's findings are final.
+    for document in sorted(documents + context, key=lambda d: d.path in workflows):
         own = by_path.get(document.path, [])
+        if document.path in workflows:
+            if mentioned is None:
+                mentioned = _mentions(project, final, registry, enabled)
+            own = own + mentioned.get(document.path, [])
         suppressions = written[document.path]
         if document.fmt == "yaml":
             suppressions = inline_suppressions(document.text, document.roots) + suppressions
         own = apply_suppressions(own, suppressions, registry, set(enabled), document.path)
         # (a file two objects read, such as one template two task definitions render, says a thing once)
-        own = sorted({f for f in own if not findings.ignored(document.path, enabled[f.rule])})
-        result.findings.extend(_capped(own, findings.unkept.get(document.path, Counter()), registry))
+        own = final[document.path] = sorted({f for f in own if not findings.ignored(document.path, enabled[f.rule])})
+        if document.path in reported:
+            result.findings.extend(_capped(own, findings.unkept.get(document.path, Counter()), registry))
     result.findings.sort()
     return result
 
 
-def _add_to_project(adapted_files: list[tuple[Document, Adapted]], project: Project, result: Result,
-                    written: dict[str, list]) -> None:
+def _mentions(project: Project, final: dict[str, list[Finding]], registry: Registry,
+              enabled: dict[str, Rule]) -> dict[str, list[Finding]]:
+    """The findings that tell, on each deploy step, what the file it ships has (by workflow file)."""
+    rule = registry.engine_rule("shipped-findings")
+    found: dict[str, list[Finding]] = {}
+    if rule.id in enabled:
+        for finding in shipped_findings(project, final, rule):
+            found.setdefault(finding.path, []).append(finding)
+    return found
+
+
+def _read_all(inputs: list[Input], options: AdaptOptions, result: Result,
+              syntax: Rule) -> list[tuple[Document, Adapted, bool]]:
+    """Each input read and adapted, with whether it is context; what cannot be is reported in
+    ``result`` (failed or skipped), but for context files."""
+    adapted_files = []
+    for item in inputs:
+        if item.named and not item.context:
+            result.named.add(item.path)
+        try:
+            document = read_input(item)
+        except ParseError as exc:
+            if item.context:
+                continue
+            result.failed.append(item.path)
+            result.findings.append(
+                Finding(item.path, exc.line, exc.col, syntax.id, exc.message, exc.line, exc.col + 1, "error", syntax.name)
+            )
+            continue
+        adapted = adapt(document, options) if document is not None else Adapted(skipped=NOT_ECS)
+        if adapted.skipped:
+            if not item.context:
+                result.skipped.append((item.path, adapted.skipped))
+            continue
+        adapted_files.append((document, adapted, item.context))
+    return adapted_files
+
+
+def _shipped_files(adapted_files: list[tuple[Document, Adapted, bool]], inputs: list[Input]) -> list[Input]:
+    """The task definition files that the linted workflows name and that are not among the inputs, as context."""
+    from ecslint.discover import read_file  # (discover builds on this module)
+
+    known = {os.path.realpath(item.file) for item in inputs if item.file}
+    wanted = {os.path.realpath(obj.file): obj.file for _, adapted, is_context in adapted_files if not is_context
+              for obj in adapted.objects if isinstance(obj, WorkflowStep) and obj.exists and obj.file}
+    return [replace(read_file(wanted[key], named=False), context=True) for key in sorted(wanted) if key not in known]
+
+
+def _add_to_project(adapted_files: list[tuple[Document, Adapted, bool]], project: Project, result: Result,
+                    written: dict[str, list]) -> list[Document]:
     """The objects of every adapted file, but of a file another input reads as part of itself (a
     JSON file of container definitions that a ``.tf`` file reads with ``file()``); and every file
-    findings may point into, with its suppressions."""
-    consumed = {inc.document.path for doc, adapted in adapted_files for inc in adapted.included
+    findings may point into, with its suppressions. Returns the context files' documents."""
+    consumed = {inc.document.path for doc, adapted, _ in adapted_files for inc in adapted.included
                 if inc.consumed and inc.document.path != doc.path}
     result.skipped = [(path, why) for path, why in result.skipped if path not in consumed]
-    for document, adapted in adapted_files:
+    context: list[Document] = []
+    for document, adapted, is_context in adapted_files:
         if document.path in consumed:
             continue
-        result.linted.append(document.path)
-        result.documents.append(document)
+        if is_context:
+            context.append(document)
+        else:
+            result.linted.append(document.path)
+            result.documents.append(document)
         written[document.path] = adapted.suppressions
         for obj in adapted.objects:
+            obj.source.context = is_context
             project.add(obj)
-    for _, adapted in adapted_files:
+    for _, adapted, is_context in adapted_files:
         for included in adapted.included:
             path = included.document.path
-            if path not in written:
+            if path not in written and not is_context:
                 result.skipped = [(p, why) for p, why in result.skipped if p != path]
                 result.documents.append(included.document)
                 result.linted.append(path)
                 written[path] = included.suppressions
+    return context
 
 
 def _capped(own: list[Finding], unkept: Counter[str], registry: Registry) -> list[Finding]:

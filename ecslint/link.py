@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ecslint.graph import Graph, referenced_id
 from ecslint.model import Cluster, Project, Service, TaskDefinition, literal_str
+from ecslint.shipping import link_shipments
 
 _TASK_DEFINITION_ARN = ":task-definition/"
 
@@ -51,7 +52,8 @@ def _resolve_cluster(service: Service, clusters: dict[str, list[Cluster]], graph
 
 def link(project: Project) -> None:
     """Set the project's graph, and ``service.task``, ``service.cluster`` and ``cluster.services``
-    where the references resolve."""
+    where the references resolve; and workflow steps to the task definitions they ship."""
+    link_shipments(project)
     graph = project.graph = Graph(project)
     clusters: dict[str, list[Cluster]] = {}
     for cluster in project.clusters:

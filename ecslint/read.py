@@ -59,13 +59,15 @@ class Duplicate:
 
 @dataclass
 class Document:
-    """One file's content: its documents (YAML may hold several) and what the reader saw."""
+    """One file's content: its documents (YAML may hold several) and what the reader saw;
+    ``file``: where it was read on disk (None for standard input and text given in memory)."""
 
     path: str
     text: str
     fmt: str  # "json", "yaml" or "hcl" ("json-template": a template that is not JSON until rendered)
     roots: list[Node]
     duplicates: list[Duplicate] = field(default_factory=list)
+    file: str | None = None
 
 
 def _utf16(data: bytes) -> str | None:

@@ -29,9 +29,11 @@ DOCS_URL = "https://github.com/ecslint/ecslint/blob/main/docs/rules.md#{anchor}"
 ID_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*[0-9]{3}$")
 NAME_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # Rules whose findings the engine itself produces (reading problems, suppressions).
-FORMATS = ("ecs-api", "cloudformation", "terraform")  # the input formats, as their adapters name them
+# The input formats, as their adapters name them; a rule's findings come from the first three unless it says.
+# The input formats, as their adapters name them; a rule's findings come from the first three unless it says.
+FORMATS = ("ecs-api", "cloudformation", "terraform", "github-actions")
 EXAMPLE_EXTENSIONS = {"json": "json", "yaml": "yaml", "terraform": "tf"}  # an example's format: its file extension
-ENGINE_CHECKS = ("syntax-error", "duplicate-key", "unused-suppression", "too-many-findings")
+ENGINE_CHECKS = ("syntax-error", "duplicate-key", "unused-suppression", "too-many-findings", "shipped-findings")
 
 
 class RuleError(Exception):
@@ -41,16 +43,21 @@ class RuleError(Exception):
 @dataclass
 class Example:
     """An example from a rule file: a whole input, and for bad ones the lines that must be reported.
-    ``fmt`` is ``json``, ``yaml`` or ``terraform``."""
+    ``fmt`` is ``json``, ``yaml`` or ``terraform``. An example may be a file of a repository
+    (``path``, relative to its root) with other files around it (``files``: path -> content), which
+    are read for what they tell but not linted (a workflow and the task definition it ships)."""
 
     content: str
     fmt: str = "json"
     lines: list[int] = field(default_factory=list)
+    path: str | None = None
+    files: dict[str, str] = field(default_factory=dict)
 
     @property
     def file_name(self) -> str:
-        """A name the example is linted under: its format shows in the extension (``example.tf``)."""
-        return f"example.{EXAMPLE_EXTENSIONS[self.fmt]}"
+        """The name the example is linted under: its ``path``, or a name whose extension shows its
+        format (``example.tf``)."""
+        return self.path or f"example.{EXAMPLE_EXTENSIONS[self.fmt]}"
 
 
 @dataclass
@@ -71,7 +78,7 @@ class Rule:
     since: str = "0.1.0"
     security_severity: str | None = None
     equivalents: dict[str, list[str]] = field(default_factory=dict)  # tool -> its rule ids for the same check
-    formats: list[str] = field(default_factory=lambda: list(FORMATS))  # input formats its findings come from
+    formats: list[str] = field(default_factory=lambda: list(FORMATS[:3]))  # input formats its findings come from
     origin: str = ""
     base_dir: str = ""
     _check: Callable | None = field(default=None, repr=False)
@@ -139,7 +146,12 @@ def _examples(items: Any, origin: str) -> list[Example]:
         fmt = item.get("format", "json")
         if fmt not in EXAMPLE_EXTENSIONS:
             raise RuleError(f"{origin}: an example's 'format' must be one of {', '.join(EXAMPLE_EXTENSIONS)}")
-        examples.append(Example(item["content"], fmt, list(item.get("lines", []))))
+        files = item.get("files") or {}
+        path = item.get("path")
+        if not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()) \
+                or (path is not None and not isinstance(path, str)):
+            raise RuleError(f"{origin}: an example's 'path' is a string and its 'files' map paths to contents")
+        examples.append(Example(item["content"], fmt, list(item.get("lines", [])), path, dict(files)))
     return examples
 
 
@@ -153,7 +165,7 @@ def _is_score(value: Any) -> bool:
 def _formats(value: Any, origin: str) -> list[str]:
     """The input formats a rule's findings can come from (documentation and fixture coverage)."""
     if value is None:
-        return list(FORMATS)
+        return list(FORMATS[:3])
     if not isinstance(value, list) or not value or any(v not in FORMATS for v in value):
         raise RuleError(f"{origin}: 'formats' must be a list of {', '.join(FORMATS)}")
     return list(value)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import findings_of, lint_text, registry
+from ecslint.config import Config
+from ecslint.examples import lint_example
+from helpers import findings_of, registry
 
 CASES = [
     pytest.param(rule, kind, i, example, id=f"{rule.id}-{kind}{i}")
@@ -16,7 +18,7 @@ CASES = [
 
 @pytest.mark.parametrize("rule, kind, index, example", CASES)
 def test_rule_example(rule, kind, index, example):
-    result = lint_text(example.content, example.fmt, name=example.file_name)
+    result = lint_example(example, registry(), Config(select=["ALL"]))
     assert not result.internal_errors
     lines = sorted(f.line for f in findings_of(result, rule.id))
     if kind == "bad":

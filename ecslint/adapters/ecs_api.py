@@ -123,6 +123,11 @@ def task_definition(root: Node, source: Source, any_case: bool = False) -> TaskD
         renamed = api_cased(root)
         if renamed and not any_case:
             source = _recased(source, renamed)
+    return build_task_definition(root, source, wrapper)
+
+
+def build_task_definition(root: Node, source: Source, wrapper: Node | None = None) -> TaskDefinition:
+    """The task definition of the mapping ``root``, with its containers and volumes."""
     return _with_parts(TaskDefinition(root, source, wrapper=wrapper))
 
 
@@ -196,7 +201,7 @@ class EcsApiAdapter:
         if deployment is not None:  # a definition file of an ecspresso configuration
             return adapt_deployment(deployment, options, document, root)
 
-        made = objects(root, Source(document.path, document.fmt))
+        made = objects(root, Source(document.path, document.fmt, file=document.file))
         if len(made) == 1 and made[0].node is root and is_skeleton(root):
             kind = made[0]
             fill_in(root, "task-definition" if isinstance(kind, TaskDefinition) else

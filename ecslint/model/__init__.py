@@ -33,6 +33,7 @@ from ecslint.model.ecs import (
                                Volume,
 )
 from ecslint.model.project import MODEL_KINDS, Project
+from ecslint.model.workflow import WorkflowStep
 from ecslint.model.values import MAX_PATTERN_INPUT, is_intrinsic, is_templated, literal_str, same_value
 
 __all__ = [
@@ -42,5 +43,5 @@ __all__ = [
     "MAX_PATTERN_INPUT", "MODEL_KINDS", "ModelObject", "MountTarget", "Naming", "Policy", "Project",
     "READ_ONLY_TASK_FIELDS", "Resource", "Role", "Scenario", "SecurityGroup", "SecurityGroupRule", "Service",
     "Source", "Subnet", "TargetGroup", "TaskDefinition", "TaskSet", "Volume", "is_intrinsic", "is_templated",
-    "literal_str", "same_value",
+    "WorkflowStep", "literal_str", "same_value",
 ]

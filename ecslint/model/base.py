@@ -33,12 +33,16 @@ API_NAMING = Naming()
 @dataclass(eq=False)
 class Source:
     """A file the model came from, as the user named it; how its format names fields, and how it
-    checks an object's structure (None: against the ECS API's schemas)."""
+    checks an object's structure (None: against the ECS API's schemas). ``file``: where it was read
+    on disk (None for standard input); ``context``: the file is read for what it tells about the
+    others, and its own findings are not reported."""
 
     path: str
     fmt: str
     naming: Naming = API_NAMING
     validator: Callable[[ModelObject], Validation] | None = None
+    file: str | None = None
+    context: bool = False
 
 
 @dataclass(eq=False)

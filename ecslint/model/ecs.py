@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from ecslint.model.base import ByName, ModelObject, Scenario
 from ecslint.model.values import is_intrinsic, literal_str, shown
 from ecslint.tree import Node, as_str
+
+if TYPE_CHECKING:
+    from ecslint.model.workflow import WorkflowStep
 
 FARGATE = "FARGATE"
 
@@ -34,11 +37,15 @@ READ_ONLY_TASK_FIELDS = (
 
 @dataclass(eq=False)
 class TaskDefinition(ModelObject):
-    """A task definition (``register-task-definition`` input or ``describe-task-definition`` output)."""
+    """A task definition (``register-task-definition`` input or ``describe-task-definition`` output).
+
+    ``wrapped``: the ``taskDefinition`` key of describe output that holds it. ``shipped_by``: the
+    workflow steps that read its file (set by the linker)."""
 
     containers: list[ContainerDefinition] = field(default_factory=list)
     volumes: list[Volume] = field(default_factory=list)
     wrapper: Node | None = None  # the key of the describe-task-definition output it is wrapped in
+    shipped_by: list[WorkflowStep] = field(default_factory=list)
 
     @property
     def family(self) -> str | None:

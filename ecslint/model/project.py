@@ -8,8 +8,9 @@ from typing import Any
 from ecslint.model.aws import AWS_KINDS
 from ecslint.model.base import ModelObject
 from ecslint.model.ecs import ECS_KINDS, Cluster, Service, TaskDefinition
+from ecslint.model.workflow import WORKFLOW_KINDS, WorkflowStep
 
-MODEL_KINDS = {cls.__name__: cls for cls in (*ECS_KINDS, *AWS_KINDS)}
+MODEL_KINDS = {cls.__name__: cls for cls in (*ECS_KINDS, *AWS_KINDS, *WORKFLOW_KINDS)}
 # Kinds that live inside another object, not on their own.
 PARTS = {"ContainerDefinition": "containers", "Volume": "volumes"}
 
@@ -36,6 +37,10 @@ class Project:
     @property
     def services(self) -> list[Service]:
         return self.by_kind.get("Service", [])  # type: ignore[return-value]
+
+    @property
+    def workflow_steps(self) -> list[WorkflowStep]:
+        return self.by_kind.get("WorkflowStep", [])  # type: ignore[return-value]
 
     @property
     def clusters(self) -> list[Cluster]:
