@@ -19,13 +19,10 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
 from ecslint.model import MAX_PATTERN_INPUT, ModelObject, Policy, Role
-from ecslint.model.values import Unresolved, function_call
+from ecslint.model.values import Unresolved, fill_placeholders, function_call
 from ecslint.tree import Node
 
 ECS_TASKS, EC2, ECS = "ecs-tasks.amazonaws.com", "ec2.amazonaws.com", "ecs.amazonaws.com"
-# Parts a template or a deployment tool fills in (``${AWS::AccountId}``, ``{{account}}``, ``<ACCOUNT>``);
-# linear: each match ends at the first closing character.
-_FILLED_IN = re.compile(r"\$\{[^}]*\}|\{\{[^}]*\}\}|<[^<>\s]+>")
 # Managed policies that carry what ECS needs of a role, by name (the last part of their ARN).
 TASK_EXECUTION_POLICY = "AmazonECSTaskExecutionRolePolicy"
 # The container instance role's policies: the ECS agent's rights on EC2 hosts (and on ECS Managed
@@ -47,7 +44,7 @@ def _text(value: Any) -> str | None:
     filled-in parts as ``*``; None for a value a template function computes."""
     if not isinstance(value, str) or len(value) > MAX_PATTERN_INPUT:
         return None
-    return _FILLED_IN.sub(lambda m: "amazonaws.com" if m.group() == "${AWS::URLSuffix}" else "*", value)
+    return fill_placeholders(value, lambda part: "amazonaws.com" if part == "${AWS::URLSuffix}" else "*")
 
 
 def pattern(node: Node | None) -> str | None:

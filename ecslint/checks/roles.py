@@ -10,7 +10,7 @@ from ecslint.graph import arn_name, referenced_id
 from ecslint.iam import pattern, role_of, strings
 from ecslint.model import (MAX_PATTERN_INPUT, ContainerDefinition, InstanceProfile, Policy, Role, TaskDefinition,
                            is_templated, literal_str, same_value)
-from ecslint.model.values import shown
+from ecslint.model.values import fill_placeholders, shown
 from ecslint.tree import Node, as_str
 
 ROLE_FIELDS = ("taskRoleArn", "executionRoleArn")
@@ -31,28 +31,25 @@ def _arn(text: str) -> re.Match[str] | None:
     return _ARN.match(text)
 
 
-# A part a template fills in (``${AWS::AccountId}``); linear: each match ends at the first '}'.
-_FILLED_IN = re.compile(r"\$\{[^}]*\}")
 _PARTITION, _ACCOUNT = "aws", "<account>"
 
 
 def _written_text(node: Node | None) -> str | None:
     """A role or secret reference whose kind is written out: a literal, or an ARN whose partition, region or
-    account a template fills in (``arn:${AWS::Partition}:iam::${AWS::AccountId}:instance-profile/ecs``,
-    ``arn:aws:ssm:${var.region}:${local.account}:parameter/db``), with those parts as
-    ``aws``/``<region>``/``<account>`` stand-ins. None when its kind is unknown."""
+    account a template or deployment tool fills in (``arn:${AWS::Partition}:iam::${AWS::AccountId}:role/x``,
+    ``arn:aws:ssm:${var.region}:<account-id>:parameter/db``), with those parts as ``aws``/``<region>``/
+    ``<account>`` stand-ins. None when its kind is unknown."""
     text = literal_str(node)
     if text is not None:
         return text
     text = as_str(node)
     if not text or node.tag is not None or len(text) > MAX_PATTERN_INPUT or not text.startswith("arn:"):
         return None
-    parts = _FILLED_IN.sub("\0", text).split(":", 5)  # filled-in parts may hold colons (${AWS::Region})
+    parts = fill_placeholders(text, lambda _: "\0").split(":", 5)  # a placeholder may hold colons (${AWS::Region})
     if len(parts) < 6 or "\0" in parts[2] or "\0" in parts[5].split("/", 1)[0]:
         return None  # the service or the resource type is filled in: not known
     stand_ins = ["arn", _PARTITION, parts[2], "<region>", _ACCOUNT, "*"]
-    known = ":".join(part if "\0" not in part else part.replace("\0", stand_ins[i]) for i, part in enumerate(parts))
-    return None if is_templated(_FILLED_IN.sub("", text)) else known
+    return ":".join(part if "\0" not in part else part.replace("\0", stand_ins[i]) for i, part in enumerate(parts))
 
 
 # --- ECS301: a role ARN that is not a role ------------------------------------------------------
@@ -178,11 +175,12 @@ def execution_role_missing(task: TaskDefinition, ctx) -> Iterator[Violation]:
 
 def _role_identity(node: Node | None) -> tuple[str | None, str] | None:
     """(account, name) of a role reference written out: a name (the account of the caller: None), or a
-    role ARN (an account a template fills in: None too); None when it is not such a reference."""
+    role ARN (an account a template fills in: None too); None when it is not such a reference, or its
+    name is filled in."""
     text = _written_text(node)
     kind, name = arn_name(text) if text else (None, "")
-    if not name or kind not in (None, Role):
-        return None
+    if not name or "*" in name or kind not in (None, Role):
+        return None  # no name, or one a placeholder fills in (role/<name>): not known
     match = _arn(text)
     account = match["account"] if match is not None and match["account"] != _ACCOUNT else None
     return account, name

@@ -298,7 +298,7 @@ def health_check_command(container: ContainerDefinition, ctx) -> Iterator[Violat
     if command is None or not command.is_seq:
         return
     items = command.elements()
-    first = as_str(items[0]) if items else None
+    first = literal_str(items[0]) if items else None
     name = container.term("healthCheck.command")
     if not items:
         yield Violation(command, f"{name} of {container.label} is empty, so the health check never runs. Use e.g. "
