@@ -6,6 +6,7 @@ Values of the wrong type or null are left to ECS112 (``invalid-value-type``) and
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Callable, Iterator, NamedTuple
 
@@ -332,6 +333,32 @@ def health_check_command(container: ContainerDefinition, ctx) -> Iterator[Violat
                                   "and the container never reports healthy or unhealthy. Write "
                                   f"[\"CMD-SHELL\", \"{first}\"] to run it with a shell, or [\"CMD\", ...] with "
                                   "the program and its arguments as separate items.")
+
+
+# ECS127 ---------------------------------------------------------------------------------------
+
+_SHELL_OPERATORS = ("||", "&&", "|", ";", ">")
+
+
+def health_check_shell_split(container: ContainerDefinition, ctx) -> Iterator[Violation]:
+    """``["CMD-SHELL", ...]`` runs only its first string: the shell command must be one string."""
+    check = _health_check(container)
+    command = check.get("command") if check is not None else None
+    items = command.elements() if command is not None else []
+    if len(items) < 3 or literal_str(items[0]) != "CMD-SHELL" or not all(as_str(item) for item in items[1:]):
+        return
+    first, rest = as_str(items[1]), [as_str(item) for item in items[2:]]
+    joined = json.dumps(short(" ".join(part.strip() for part in [first, *rest]), 120))
+    if rest[0].lstrip().startswith(_SHELL_OPERATORS):
+        effect = (f"'{short(rest[0], 40)}' is a separate item, so the shell never sees it: Docker runs "
+                  f"/bin/sh -c '{short(first, 60)}' and passes the other items to the shell as its own arguments")
+    else:
+        effect = (f"the command is split into {len(items) - 1} items, so Docker runs /bin/sh -c "
+                  f"'{short(first, 60)}' alone, without the rest, and the check does not test what it should "
+                  "(often it always fails, and ECS replaces the task as unhealthy)")
+    yield Violation(items[2], f"{container.term('healthCheck.command')} of {container.label} uses CMD-SHELL, but "
+                              f"{effect}. Write the shell command as one string: [\"CMD-SHELL\", {joined}], "
+                              "or use CMD with the program and its arguments as separate items.")
 
 
 # ECS109 ---------------------------------------------------------------------------------------
