@@ -129,6 +129,11 @@ def service(p) -> dict:
             "deploymentConfiguration": {"maximumPercent": p("MAX"), "minimumHealthyPercent": p("MIN")}}
 
 
+def _filler(form: str):
+    """The placeholder for a name in ``form``: ``_filler("${%s}")("PORT")`` is ``${PORT}``."""
+    return lambda name: form % name
+
+
 def _forms(exclude: tuple[str, ...] = ()) -> list:
     return [pytest.param(form, id=name) for name, form in FORMS.items() if name not in exclude]
 
@@ -141,7 +146,7 @@ def _assert_silent(inputs: list[Input]) -> None:
 
 @pytest.mark.parametrize("form", _forms())
 def test_api_json_and_yaml_with_placeholders_are_silent(form):
-    p = lambda name: form % name  # noqa: E731
+    p = _filler(form)
     documents = {"task.json": task(p), "worker.json": ec2_task(p), "service.json": service(p)}
     inputs = [Input(name, json.dumps(doc, indent=2).encode()) for name, doc in documents.items()]
     # YAML with every value quoted (unquoted, {{ }}, @ and % do not read as YAML strings)
@@ -160,7 +165,7 @@ def _cfn(value, key: str = ""):
 
 @pytest.mark.parametrize("form", _forms())
 def test_a_cloudformation_template_with_placeholders_is_silent(form):
-    p = lambda name: form % name  # noqa: E731
+    p = _filler(form)
     template = {"AWSTemplateFormatVersion": "2010-09-09", "Resources": {
         "Task": {"Type": "AWS::ECS::TaskDefinition", "Properties": _cfn(task(p))},
         "Worker": {"Type": "AWS::ECS::TaskDefinition", "Properties": _cfn(ec2_task(p))},
@@ -178,7 +183,7 @@ def _hcl(value) -> str:
 
 @pytest.mark.parametrize("form", _forms(exclude=("dollar-brace", "actions", "percent")))  # ${ } and %{ } are HCL's own
 def test_terraform_with_placeholders_is_silent(form):
-    p = lambda name: form % name  # noqa: E731
+    p = _filler(form)
     text = ""
     for name, definition in (("app", task(p)), ("worker", ec2_task(p))):
         arguments = {"family": "family", "requiresCompatibilities": "requires_compatibilities",
@@ -198,7 +203,7 @@ def test_terraform_with_placeholders_is_silent(form):
 def test_what_is_written_around_a_placeholder_still_counts(form):
     """An ECR image whose account is a placeholder is still ECR; one role ARN with a placeholder, given
     as both roles, is still one role used twice."""
-    p = lambda name: form % name  # noqa: E731
+    p = _filler(form)
     same = task(p)
     same["executionRoleArn"] = same["taskRoleArn"]
     without = task(p)

@@ -123,6 +123,7 @@ def _random_looking(text: str) -> bool:
     """A value like a generated key or token: long, without blanks, with capitals, small letters and digits
     or a long run of letters and digits mixed, and characters spread as in random text (Shannon entropy
     per character)."""
+    text = text[:MAX_PATTERN_INPUT]
     if len(text) < RANDOM_MIN_LENGTH or any(c.isspace() for c in text) or "://" in text or text.startswith("/"):
         return False
     mixed = any(c.isupper() for c in text) and any(c.islower() for c in text) and any(c.isdigit() for c in text)
