@@ -8,7 +8,8 @@ from dataclasses import dataclass, replace
 from typing import Any, Iterator
 
 from ecslint.findings import Violation
-from ecslint.model import AccessPoint, ContainerDefinition, ModelObject, Service, Volume, literal_str
+from ecslint.model import (AccessPoint, ContainerDefinition, ModelObject, Service, Volume, is_templated,
+                           literal_str)
 from ecslint.model.values import shown, unknowable
 from ecslint.tree import Node, as_str, is_true
 
@@ -137,6 +138,8 @@ def _environment_value(container: ContainerDefinition, name: str) -> str | None:
 def _data_dir(container: ContainerDefinition, image: StatefulImage) -> str | None:
     """Where the container keeps its data: the image's directory, unless an environment variable moves it."""
     moved = _environment_value(container, image.data_dir_env) if image.data_dir_env else None
+    if moved and is_templated(moved):
+        return None  # moved to where a placeholder says: unknown
     return moved if moved and moved.startswith("/") else image.data_dir
 
 
@@ -226,8 +229,8 @@ def _data_lifetime(container: ContainerDefinition, path: str, ctx) -> tuple[Life
     """How long what the container writes at ``path`` lives, and on which volume: the volume of the
     innermost mount that holds ``path`` decides (no mount: the container's writable layer)."""
     task, mounts = container.task, _mount_points(container)
-    if task is None or mounts is None:
-        return Lifetime(None), None
+    if task is None or mounts is None or any(is_templated(as_str(m.get("containerPath")) or "") for m in mounts):
+        return Lifetime(None), None  # a mount at a path a placeholder gives may hold the data
     holding = [(posixpath.normpath(where), mount) for mount in mounts
                if (where := as_str(mount.get("containerPath"))) and _covers(where, path)]
     if not holding:
@@ -350,7 +353,7 @@ def efs_access_point_root_directory(volume: Volume, ctx) -> Iterator[Violation]:
     efs = volume.efs
     access_point = access_point_id(efs) if efs is not None else None
     node = efs.get("rootDirectory") if efs is not None else None
-    root = as_str(node)
+    root = literal_str(node)
     if access_point is None or not root or root == "/":
         return
     name = volume.term("rootDirectory", within="efsVolumeConfiguration")
