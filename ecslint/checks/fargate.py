@@ -6,7 +6,7 @@ import json
 from typing import Iterator, Sequence
 
 from ecslint.findings import Violation
-from ecslint.model import ContainerDefinition, TaskDefinition, Volume, is_intrinsic, is_templated
+from ecslint.model import ContainerDefinition, TaskDefinition, Volume, is_intrinsic, is_templated, literal_str
 from ecslint.tree import Node, as_str
 from ecslint.units import parse_cpu, parse_memory
 
@@ -21,7 +21,7 @@ def network_mode(task: TaskDefinition, ctx) -> Iterator[Violation]:
                         f"{task.label} requires FARGATE but sets no {name} (the default is bridge); "
                         "AWS rejects it with \"Fargate only supports network mode 'awsvpc'.\" "
                         f"Add {task.setting('networkMode', 'awsvpc')}.")
-    elif isinstance(node.value, str) and node.value.lower() != "awsvpc":  # "AWSVPC" is ECS115's
+    elif isinstance(node.value, str) and not is_templated(node.value) and node.value.lower() != "awsvpc":
         yield Violation(node, f"{name} is '{node.value}' but {task.label} requires FARGATE; "
                               "AWS rejects it with \"Fargate only supports network mode 'awsvpc'.\" "
                               "Use \"awsvpc\".")
@@ -184,7 +184,7 @@ def _task_modes(task: TaskDefinition) -> Iterator[Violation]:
         ipc_mode = task.term("ipcMode")
         yield Violation(task.key("ipcMode"), f"{task.label} sets {ipc_mode}, but AWS rejects it with \"Tasks using "
                                              f"the Fargate launch type do not support ipcMode.\" Remove {ipc_mode}.")
-    pid_mode = task.str("pidMode")
+    pid_mode = literal_str(task.get("pidMode"))
     if pid_mode and pid_mode != "task":
         name = task.term("pidMode")
         yield Violation(task.key("pidMode"), f"{task.label} sets {name} '{pid_mode}', but AWS rejects it with "

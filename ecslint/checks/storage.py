@@ -138,8 +138,9 @@ def _environment_value(container: ContainerDefinition, name: str) -> str | None:
 def _data_dir(container: ContainerDefinition, image: StatefulImage) -> str | None:
     """Where the container keeps its data: the image's directory, unless an environment variable moves it."""
     moved = _environment_value(container, image.data_dir_env) if image.data_dir_env else None
-    if moved and is_templated(moved):
-        return None  # moved to where a placeholder says: unknown
+    if image.data_dir_env and (is_templated(moved or "") or any(
+            is_templated(as_str(entry.get("name")) or "") for entry in container.list("environment"))):
+        return None  # moved, or perhaps moved, to where a placeholder says: unknown
     return moved if moved and moved.startswith("/") else image.data_dir
 
 
@@ -202,15 +203,21 @@ MAX_VOLUME_SOURCES = 64
 
 def _mount_points(container: ContainerDefinition) -> list[Node] | None:
     """The container's mount points, including those it takes from other containers with
-    ``volumesFrom`` (transitively, each container once); None past ``MAX_VOLUME_SOURCES``."""
+    ``volumesFrom`` (transitively, each container once); None past ``MAX_VOLUME_SOURCES``, or when a
+    container they come from is not written out."""
     task, found = container.task, []
     seen, pending = {container.name or ""}, [container]
     while pending:
         current = pending.pop()
         found.extend(m for m in current.list("mountPoints") if m.is_map)
         for entry in current.list("volumesFrom"):
-            source = as_str(entry.get("sourceContainer"))
+            node = entry.get("sourceContainer")
+            source = literal_str(node)
+            if source is None and node is not None and node.value not in (None, ""):
+                return None  # volumes from a container a placeholder or a function names: unknown
             other = task.container(source) if task is not None and source and source not in seen else None
+            if other is None and source and source not in seen and task is not None and task.containers_by_name.open:
+                return None  # perhaps the container whose name a placeholder gives
             if other is not None:
                 seen.add(source)
                 pending.append(other)
