@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import pytest
+import yaml
 
 from ecslint.engine import Input
 from ecslint.model.values import MAX_PATTERN_INPUT, fill_placeholders, is_placeholder, placeholder_spans
-from helpers import lint_inputs
+from helpers import lint_inputs, replaced, value_paths
 
 FORMS = {
     "dollar-brace": "${%s}", "dollar": "$%s", "percent": "%%%s%%", "dunder": "__%s__", "angle": "<%s>",
@@ -214,3 +216,36 @@ def test_what_is_written_around_a_placeholder_still_counts(form):
     result = lint_inputs([Input("same.json", json.dumps(same).encode()),
                           Input("without.json", json.dumps(without).encode())])
     assert sorted({(f.path, f.rule) for f in result.findings}) == [("same.json", "ECS303"), ("without.json", "ECS302")]
+
+
+ROOT = Path(__file__).resolve().parent.parent
+# Valid files of every kind: the examples, and the valid fixtures of the rules that read the most values.
+SAMPLES = sorted([*ROOT.glob("examples/*.json"), *ROOT.glob("examples/*.yaml"), *ROOT.glob("examples/.aws/*.json"),
+                  *(path for rule in ("ECS113", "ECS208", "ECS302", "ECS303", "ECS408", "ECS501", "ECS602")
+                    for path in ROOT.glob(f"tests/fixtures/{rule}/good_*.json") if ".cfn." not in path.name)])
+
+
+def _at(value, path):
+    for step in path:
+        value = value[step]
+    return value
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=[f"{p.parent.name}/{p.name}" for p in SAMPLES])
+def test_a_placeholder_in_place_of_any_value_adds_no_rule(path):
+    """Unknown is never wrong: a value replaced by a placeholder can silence a rule, never make one fire."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    def rules(doc) -> set[str]:
+        return {f.rule for f in lint_inputs([Input(path.name, json.dumps(doc).encode())]).findings}
+
+    before = rules(data)
+    added = {}
+    for where in value_paths(data):
+        if where and isinstance(_at(data, where), str):
+            for rule in rules(replaced(data, where, "${VALUE}")) - before:
+                added.setdefault(rule, where)
+    # A placeholder in requiresCompatibilities leaves Fargate unknown: a privileged container is then reported
+    # by ECS603 (on Fargate, by ECS203), rightly either way.
+    if "requiresCompatibilities" in added.get("ECS603", ()):
+        del added["ECS603"]
+    assert added == {}

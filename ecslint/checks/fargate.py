@@ -7,6 +7,7 @@ from typing import Iterator, Sequence
 
 from ecslint.findings import Violation
 from ecslint.model import ContainerDefinition, TaskDefinition, Volume, is_intrinsic, is_templated, literal_str
+from ecslint.model.values import is_placeholder
 from ecslint.tree import Node, as_str
 from ecslint.units import parse_cpu, parse_memory
 
@@ -171,8 +172,10 @@ UNSUPPORTED_CONTAINER_PARAMETERS: dict[tuple[str, ...], str] = {
 
 def _is_set(node: Node | None) -> bool:
     """Whether a member is really set: not null, not empty, and ``true`` for a boolean; not a value that is
-    not known (a template function, a Terraform variable without a value), which may be null."""
+    not known (a template function, a Terraform variable without a value, a placeholder), which may be null."""
     if node is None or node.value is None or is_intrinsic(node):
+        return False
+    if isinstance(node.value, str) and is_placeholder(node.value):
         return False
     if isinstance(node.value, bool):
         return node.value
