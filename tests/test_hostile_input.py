@@ -146,10 +146,12 @@ HANGS = [
         {"name": "web", "image": "nginx", "environment": [{"name": "DB_PASSWORD", "value": "eyJ" * 40_000}]}]},
      "ECS602"),
     ("private-key-headers", {**FARGATE, "containerDefinitions": [
-        {"name": "web", "image": "nginx", "environment": [{"name": "DB_PASSWORD", "value": "-----BEGIN A " * 40_000}]}]},
+        {"name": "web", "image": "nginx",
+         "environment": [{"name": "DB_PASSWORD", "value": "-----BEGIN A " * 40_000}]}]},
      "ECS602"),
     ("random-value", {**FARGATE, "containerDefinitions": [
-        {"name": "web", "image": "nginx", "environment": [{"name": "APP_KEY", "value": (string.ascii_letters + string.digits) * 16_000}]}]},
+        {"name": "web", "image": "nginx",
+         "environment": [{"name": "APP_KEY", "value": (string.ascii_letters + string.digits) * 16_000}]}]},
      "ECS602"),
     ("parameter-path", {**FARGATE, "containerDefinitions": [
         {"name": "web", "image": "nginx", "secrets": [{"name": "A", "valueFrom": "/a" * 40_000 + " x"}]}]},

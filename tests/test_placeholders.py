@@ -72,7 +72,8 @@ def task(p) -> dict:
             "cpu": p("CONTAINER_CPU"), "memory": p("CONTAINER_MEMORY"), "essential": True,
             "portMappings": [{"containerPort": p("PORT"), "hostPort": p("PORT"), "protocol": "tcp"}],
             "environment": [{"name": "DB_PASSWORD", "value": p("DB_PASSWORD")},
-                            {"name": "DATABASE_URL", "value": f"postgres://app:{p('DB_PASSWORD')}@db.internal:5432/app"},
+                            {"name": "DATABASE_URL",
+                             "value": f"postgres://app:{p('DB_PASSWORD')}@db.internal:5432/app"},
                             {"name": "STRIPE_KEY", "value": p("STRIPE_KEY")},
                             {"name": p("EXTRA_NAME"), "value": p("EXTRA_VALUE")}],
             "secrets": [{"name": "TOKEN", "valueFrom": f"arn:aws:secretsmanager:{region}:{account}:secret:{app}/token"},
@@ -152,7 +153,8 @@ def test_api_json_and_yaml_with_placeholders_are_silent(form):
     documents = {"task.json": task(p), "worker.json": ec2_task(p), "service.json": service(p)}
     inputs = [Input(name, json.dumps(doc, indent=2).encode()) for name, doc in documents.items()]
     # YAML with every value quoted (unquoted, {{ }}, @ and % do not read as YAML strings)
-    inputs += [Input(name.replace(".json", ".yaml"), json.dumps(doc, indent=2).encode()) for name, doc in documents.items()]
+    inputs += [Input(name.replace(".json", ".yaml"), json.dumps(doc, indent=2).encode())
+               for name, doc in documents.items()]
     _assert_silent(inputs)
 
 

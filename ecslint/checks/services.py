@@ -487,11 +487,12 @@ def network_id_whitespace(obj: Service | TaskSet, ctx) -> Iterator[Violation]:
             problem = _id_problem(text) if text else None
             if problem is None:
                 continue
-            fix = ", ".join(json.dumps(part.strip()) for part in text.split(",") if part.strip())
+            fix = short(", ".join(json.dumps(part.strip()) for part in text.split(",") if part.strip()), 120)
+            what = "each ID as its own item" if "," in text else "the ID alone"
             yield Violation(item, f"{obj.term(path)}[{index}] of {obj.label} is {json.dumps(short(text, 80))}, which "
                                   f"{problem}: AWS takes each {noun} ID as it is written, finds no {noun} with "
                                   "this ID and rejects the request with an InvalidParameterException. Write "
-                                  f"{'each ID as its own item' if ',' in text else 'the ID alone'}: [{short(fix, 120)}].")
+                                  f"{what}: [{fix}].")
 
 
 def task_network(service: Service) -> tuple[str, str] | None:
