@@ -177,7 +177,8 @@ def test_a_cloudformation_template_with_placeholders_is_silent(form):
             **_cfn({k: v for k, v in service(p).items() if k != "networkConfiguration"}),
             "NetworkConfiguration": {"AwsvpcConfiguration": {"Subnets": [p("SUBNET_A")],
                                                              "SecurityGroups": [p("SECURITY_GROUP")]}}}}}}
-    _assert_silent([Input("stack.cfn.json", json.dumps(template, indent=2).encode())])
+    _assert_silent([Input("stack.cfn.json", json.dumps(template, indent=2).encode()),
+                    Input("stack.cfn.yaml", yaml.safe_dump(template, sort_keys=False).encode())])
 
 
 def _hcl(value) -> str:
