@@ -83,7 +83,7 @@ def _not_a_role(field: str, text: str, task: TaskDefinition) -> str | None:
 
 # What IAM accepts as a role name, with its path (ECS takes a role's name instead of its ARN), and as an
 # account ID. Linear: each path segment must end at its '/'.
-_ROLE_NAME = re.compile(r"^(?!role/)(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}$")
+_ROLE_NAME = re.compile(r"^(?!/?role/)/?(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}$")
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
 
 
