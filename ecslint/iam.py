@@ -153,8 +153,8 @@ def statements(doc: dict | None) -> list[Statement]:
 
 
 def trusted_services(role: Role) -> set[str] | None:
-    """The AWS services a role's trust policy lets assume it; None when that cannot be read (or it
-    trusts any principal)."""
+    """The AWS services a role's trust policy lets assume it; None when that cannot be read (it trusts any
+    principal, or a service a placeholder names)."""
     doc = document(role.get("AssumeRolePolicyDocument"))
     if doc is None:
         return None
@@ -163,6 +163,8 @@ def trusted_services(role: Role) -> set[str] | None:
         if not statement.known or (statement.allow and statement.anyone):
             return None
         if statement.allow and any(_matches(action, "sts:AssumeRole") for action in statement.actions):
+            if any("*" in service for service in statement.services):
+                return None  # a service a placeholder fills in (``${Service}``, ``ecs-tasks.{{ suffix }}``): any
             found.update(service.lower().removesuffix(".cn") for service in statement.services)
     return found
 
