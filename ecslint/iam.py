@@ -19,13 +19,10 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
 from ecslint.model import MAX_PATTERN_INPUT, ModelObject, Policy, Role
-from ecslint.model.values import Unresolved, function_call
+from ecslint.model.values import Unresolved, fill_placeholders, function_call
 from ecslint.tree import Node
 
 ECS_TASKS, EC2, ECS = "ecs-tasks.amazonaws.com", "ec2.amazonaws.com", "ecs.amazonaws.com"
-# Parts a template or a deployment tool fills in (``${AWS::AccountId}``, ``{{account}}``, ``<ACCOUNT>``);
-# linear: each match ends at the first closing character.
-_FILLED_IN = re.compile(r"\$\{[^}]*\}|\{\{[^}]*\}\}|<[^<>\s]+>")
 # Managed policies that carry what ECS needs of a role, by name (the last part of their ARN).
 TASK_EXECUTION_POLICY = "AmazonECSTaskExecutionRolePolicy"
 # The container instance role's policies: the ECS agent's rights on EC2 hosts (and on ECS Managed
@@ -47,7 +44,7 @@ def _text(value: Any) -> str | None:
     filled-in parts as ``*``; None for a value a template function computes."""
     if not isinstance(value, str) or len(value) > MAX_PATTERN_INPUT:
         return None
-    return _FILLED_IN.sub(lambda m: "amazonaws.com" if m.group() == "${AWS::URLSuffix}" else "*", value)
+    return fill_placeholders(value, lambda part: "amazonaws.com" if part == "${AWS::URLSuffix}" else "*")
 
 
 def pattern(node: Node | None) -> str | None:
@@ -156,8 +153,8 @@ def statements(doc: dict | None) -> list[Statement]:
 
 
 def trusted_services(role: Role) -> set[str] | None:
-    """The AWS services a role's trust policy lets assume it; None when that cannot be read (or it
-    trusts any principal)."""
+    """The AWS services a role's trust policy lets assume it; None when that cannot be read (it trusts any
+    principal, or a service a placeholder names)."""
     doc = document(role.get("AssumeRolePolicyDocument"))
     if doc is None:
         return None
@@ -166,6 +163,8 @@ def trusted_services(role: Role) -> set[str] | None:
         if not statement.known or (statement.allow and statement.anyone):
             return None
         if statement.allow and any(_matches(action, "sts:AssumeRole") for action in statement.actions):
+            if any("*" in service for service in statement.services):
+                return None  # a service a placeholder fills in (``${Service}``, ``ecs-tasks.{{ suffix }}``): any
             found.update(service.lower().removesuffix(".cn") for service in statement.services)
     return found
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import string
 import subprocess
 import sys
 import time
@@ -138,6 +139,26 @@ HANGS = [
     ("angles", {**FARGATE, "family": "<a" * 40_000}, "ECS102"),
     ("long-value", {**FARGATE, "family": "x" * 1_000_000}, "ECS102"),
     ("long-key", {**FARGATE, "x" * 1_000_000: 1}, "ECS116"),
+    ("uri-schemes", {**FARGATE, "containerDefinitions": [
+        {"name": "web", "image": "nginx", "environment": [{"name": "DB_PASSWORD", "value": "a://b:" * 40_000}]}]},
+     "ECS602"),
+    ("jwt-parts", {**FARGATE, "containerDefinitions": [
+        {"name": "web", "image": "nginx", "environment": [{"name": "DB_PASSWORD", "value": "eyJ" * 40_000}]}]},
+     "ECS602"),
+    ("private-key-headers", {**FARGATE, "containerDefinitions": [
+        {"name": "web", "image": "nginx",
+         "environment": [{"name": "DB_PASSWORD", "value": "-----BEGIN A " * 40_000}]}]},
+     "ECS602"),
+    ("random-value", {**FARGATE, "containerDefinitions": [
+        {"name": "web", "image": "nginx",
+         "environment": [{"name": "APP_KEY", "value": (string.ascii_letters + string.digits) * 16_000}]}]},
+     "ECS602"),
+    ("parameter-path", {**FARGATE, "containerDefinitions": [
+        {"name": "web", "image": "nginx", "secrets": [{"name": "A", "valueFrom": "/a" * 40_000 + " x"}]}]},
+     "ECS113"),
+    ("network-ids", {"serviceName": "web", "networkConfiguration": {"awsvpcConfiguration": {
+        "subnets": ["subnet-1" + " ," * 200_000]}}}, "ECS128"),
+    ("role-path", {**FARGATE, "taskRoleArn": "a/" * 40_000 + " "}, "ECS301"),
 ]
 
 

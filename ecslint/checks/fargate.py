@@ -6,7 +6,8 @@ import json
 from typing import Iterator, Sequence
 
 from ecslint.findings import Violation
-from ecslint.model import ContainerDefinition, TaskDefinition, Volume, is_intrinsic, is_templated
+from ecslint.model import ContainerDefinition, TaskDefinition, Volume, is_intrinsic, is_templated, literal_str
+from ecslint.model.values import is_placeholder
 from ecslint.tree import Node, as_str
 from ecslint.units import parse_cpu, parse_memory
 
@@ -21,7 +22,7 @@ def network_mode(task: TaskDefinition, ctx) -> Iterator[Violation]:
                         f"{task.label} requires FARGATE but sets no {name} (the default is bridge); "
                         "AWS rejects it with \"Fargate only supports network mode 'awsvpc'.\" "
                         f"Add {task.setting('networkMode', 'awsvpc')}.")
-    elif isinstance(node.value, str) and node.value.lower() != "awsvpc":  # "AWSVPC" is ECS115's
+    elif isinstance(node.value, str) and not is_templated(node.value) and node.value.lower() != "awsvpc":
         yield Violation(node, f"{name} is '{node.value}' but {task.label} requires FARGATE; "
                               "AWS rejects it with \"Fargate only supports network mode 'awsvpc'.\" "
                               "Use \"awsvpc\".")
@@ -171,8 +172,10 @@ UNSUPPORTED_CONTAINER_PARAMETERS: dict[tuple[str, ...], str] = {
 
 def _is_set(node: Node | None) -> bool:
     """Whether a member is really set: not null, not empty, and ``true`` for a boolean; not a value that is
-    not known (a template function, a Terraform variable without a value), which may be null."""
+    not known (a template function, a Terraform variable without a value, a placeholder), which may be null."""
     if node is None or node.value is None or is_intrinsic(node):
+        return False
+    if isinstance(node.value, str) and is_placeholder(node.value):
         return False
     if isinstance(node.value, bool):
         return node.value
@@ -184,7 +187,7 @@ def _task_modes(task: TaskDefinition) -> Iterator[Violation]:
         ipc_mode = task.term("ipcMode")
         yield Violation(task.key("ipcMode"), f"{task.label} sets {ipc_mode}, but AWS rejects it with \"Tasks using "
                                              f"the Fargate launch type do not support ipcMode.\" Remove {ipc_mode}.")
-    pid_mode = task.str("pidMode")
+    pid_mode = literal_str(task.get("pidMode"))
     if pid_mode and pid_mode != "task":
         name = task.term("pidMode")
         yield Violation(task.key("pidMode"), f"{task.label} sets {name} '{pid_mode}', but AWS rejects it with "

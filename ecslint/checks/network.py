@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ecslint.findings import Violation
-from ecslint.model import ContainerDefinition
+from ecslint.model import ContainerDefinition, literal_str
 from ecslint.tree import Node, as_int, as_str
 
 # Network modes where the container's port is the host's (or the ENI's) port.
@@ -55,7 +55,7 @@ def invalid_port_protocol(container: ContainerDefinition, ctx) -> Iterator[Viola
     """``protocol`` must be lowercase ``tcp`` or ``udp``: ECS maps anything else as tcp, silently."""
     for mapping in container.port_mappings:
         node = mapping.get("protocol")
-        value = as_str(node)
+        value = literal_str(node)
         if not value or value in TRANSPORT_PROTOCOLS:
             continue
         protocol = container.term("protocol", within="portMappings")

@@ -10,9 +10,9 @@ from ecslint.graph import arn_name, referenced_id
 from ecslint.iam import pattern, role_of, strings
 from ecslint.model import (MAX_PATTERN_INPUT, ContainerDefinition, InstanceProfile, Policy, Role, TaskDefinition,
                            is_templated, literal_str, same_value)
-from ecslint.model.values import shown
+from ecslint.model.values import fill_placeholders, shown
 from ecslint.tree import Node, as_str
-from ecslint.wording import and_list
+from ecslint.wording import and_list, short
 
 ROLE_FIELDS = ("taskRoleArn", "executionRoleArn")
 _ROLE_NAMES = {"taskRoleArn": "task role", "executionRoleArn": "task execution role"}
@@ -32,28 +32,25 @@ def _arn(text: str) -> re.Match[str] | None:
     return _ARN.match(text)
 
 
-# A part a template fills in (``${AWS::AccountId}``); linear: each match ends at the first '}'.
-_FILLED_IN = re.compile(r"\$\{[^}]*\}")
 _PARTITION, _ACCOUNT = "aws", "<account>"
 
 
 def _written_text(node: Node | None) -> str | None:
     """A role or secret reference whose kind is written out: a literal, or an ARN whose partition, region or
-    account a template fills in (``arn:${AWS::Partition}:iam::${AWS::AccountId}:instance-profile/ecs``,
-    ``arn:aws:ssm:${var.region}:${local.account}:parameter/db``), with those parts as
-    ``aws``/``<region>``/``<account>`` stand-ins. None when its kind is unknown."""
+    account a template or deployment tool fills in (``arn:${AWS::Partition}:iam::${AWS::AccountId}:role/x``,
+    ``arn:aws:ssm:${var.region}:<account-id>:parameter/db``), with those parts as ``aws``/``<region>``/
+    ``<account>`` stand-ins. None when its kind is unknown."""
     text = literal_str(node)
     if text is not None:
         return text
     text = as_str(node)
     if not text or node.tag is not None or len(text) > MAX_PATTERN_INPUT or not text.startswith("arn:"):
         return None
-    parts = _FILLED_IN.sub("\0", text).split(":", 5)  # filled-in parts may hold colons (${AWS::Region})
+    parts = fill_placeholders(text, lambda _: "\0").split(":", 5)  # a placeholder may hold colons (${AWS::Region})
     if len(parts) < 6 or "\0" in parts[2] or "\0" in parts[5].split("/", 1)[0]:
         return None  # the service or the resource type is filled in: not known
     stand_ins = ["arn", _PARTITION, parts[2], "<region>", _ACCOUNT, "*"]
-    known = ":".join(part if "\0" not in part else part.replace("\0", stand_ins[i]) for i, part in enumerate(parts))
-    return None if is_templated(_FILLED_IN.sub("", text)) else known
+    return ":".join(part if "\0" not in part else part.replace("\0", stand_ins[i]) for i, part in enumerate(parts))
 
 
 # --- ECS301: a role ARN that is not a role ------------------------------------------------------
@@ -68,7 +65,7 @@ def _not_a_role(field: str, text: str, task: TaskDefinition) -> str | None:
                 "or give the ARN of an IAM role.")
     match = _arn(text)
     if match is None:
-        return None  # a role name: accepted
+        return _not_a_role_name(name, which, text, task)
     resource = match["resource"]
     if match["service"] == "iam" and resource.startswith("instance-profile/"):
         return (f"{name} of {task.label} is an EC2 instance profile, not an IAM role: AWS rejects it with "
@@ -77,11 +74,52 @@ def _not_a_role(field: str, text: str, task: TaskDefinition) -> str | None:
                 f"ecs-tasks.amazonaws.com. Use arn:{match['partition']}:iam::{match['account'] or _ACCOUNT}:"
                 "role/<name>.")
     if match["service"] == "iam" and resource.startswith("role/"):
-        return None
+        return _bad_role_arn(name, match, task)
     kind = (f"an IAM {resource.split('/', 1)[0]}" if match["service"] == "iam"
             else f"an ARN of another service ({match['service'] or 'none'})")
     return (f"{name} of {task.label} is {kind}, not an IAM role; AWS rejects it with \"Role is not valid\". "
             f"Use the ARN of the {which} (arn:{match['partition']}:iam::<account>:role/<name>).")
+
+
+# What IAM accepts as a role name, with its path (ECS takes a role's name instead of its ARN), and as an
+# account ID. Linear: each path segment must end at its '/'.
+_ROLE_NAME = re.compile(r"^(?!/?role/)/?(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}$")
+_ACCOUNT_ID = re.compile(r"^\d{12}$")
+
+
+def _not_a_role_name(name: str, which: str, text: str, task: TaskDefinition) -> str | None:
+    """Why ``text``, which is not an ARN, is not a role name either (``arn:aws:iam::role/app``,
+    ``role/app``); None when it is a role name."""
+    if _ROLE_NAME.match(text):
+        return None
+    shown_text = short(text, 80)
+    if text.startswith("arn:"):
+        parts = text.split(":")
+        no_account = len(parts) == 5 and parts[2] == "iam" and not parts[3]
+        what = "an IAM role ARN without its account" if no_account else "not a complete ARN"
+        fix = f"arn:{parts[1]}:iam::<account ID>:{short(parts[4], 80)}" if no_account else \
+            "arn:aws:iam::<account ID>:role/<name>"
+        return (f"{name} of {task.label} is '{shown_text}', {what}: a role ARN has six parts separated by colons. "
+                f"AWS rejects it with \"Role is not valid\". Write {fix}, with the 12-digit account ID, or the "
+                f"{which}'s name alone.")
+    return (f"{name} of {task.label} is '{shown_text}', neither an ARN nor a role name (letters, digits and "
+            f"+=,.@_- only, up to 64 characters); AWS rejects it with \"Role is not valid\". Give the {which}'s ARN "
+            "(arn:aws:iam::<account>:role/<name>) or its name alone.")
+
+
+def _bad_role_arn(name: str, match: re.Match[str], task: TaskDefinition) -> str | None:
+    """Why a role ARN is malformed: no account, digits that are not a 12-digit account ID, or no role name."""
+    account, role = match["account"], match["resource"].rsplit("/", 1)[-1]
+    # An account in letters is a stand-in left for the reader (XXXXXXXXXXXX, aws_account_id): unknown.
+    if not _ACCOUNT_ID.match(account) and not any(c.isalpha() or c in _ACCOUNT for c in account):
+        given = f"the account '{short(account, 40)}'" if account else "no account"
+        return (f"{name} of {task.label} is a role ARN with {given}, where AWS expects a 12-digit account ID; AWS "
+                f"rejects it with \"Role is not valid\". Write arn:{match['partition']}:iam::<account ID>:"
+                f"{short(match['resource'], 80)}.")
+    if not role:
+        return (f"{name} of {task.label} is a role ARN without a role name (it ends in role/); AWS rejects it with "
+                "\"Role is not valid\". Add the role's name after role/.")
+    return None
 
 
 # A count or for_each index after a reference (``aws_iam_instance_profile.ecs[0]``); linear.
@@ -199,11 +237,12 @@ def execution_role_missing(task: TaskDefinition, ctx) -> Iterator[Violation]:
 
 def _role_identity(node: Node | None) -> tuple[str | None, str] | None:
     """(account, name) of a role reference written out: a name (the account of the caller: None), or a
-    role ARN (an account a template fills in: None too); None when it is not such a reference."""
+    role ARN (an account a template fills in: None too); None when it is not such a reference, or its
+    name is filled in."""
     text = _written_text(node)
     kind, name = arn_name(text) if text else (None, "")
-    if not name or kind not in (None, Role):
-        return None
+    if not name or "*" in name or kind not in (None, Role):
+        return None  # no name, or one a placeholder fills in (role/<name>): not known
     match = _arn(text)
     account = match["account"] if match is not None and match["account"] != _ACCOUNT else None
     return account, name
@@ -281,12 +320,54 @@ def secret_refs(container: ContainerDefinition) -> Iterator[tuple[Node, str, boo
                ["repositoryCredentials", "credentialsParameter"])
 
 
+# What SSM accepts in a parameter's name, and Secrets Manager in a secret's name.
+_PARAMETER_NAME = re.compile(r"^[A-Za-z0-9_.\-/]+$")
+_SECRET_NAME = re.compile(r"^[A-Za-z0-9/_+=.@\-]+$")
+# The fields after ``secret:`` that ECS reads: the secret alone, or it with json-key, version-stage and version-id.
+_SECRET_FIELDS = (2, 5)
+_ASM_FORMAT_ERROR = ("\"an invalid ARN format for the AWS Secrets Manager secret was specified. Specify a valid ARN "
+                     "and try again.\"")
+
+
+def _reference_form(text: str, allow_ssm: bool) -> str | None:
+    """Why ``text`` is not written as a secret reference ECS can read (what follows "is"); None when it is."""
+    match = _arn(text)
+    if match is not None:
+        fields = match["resource"].split(":")
+        if match["service"] != "secretsmanager" or fields[0] != "secret" or len(fields) in _SECRET_FIELDS:
+            return None
+        key = fields[2] if len(fields) > 2 and fields[2] else "<json-key>"
+        return (f"a Secrets Manager ARN with {len(fields) - 1} fields after 'secret:' where ECS reads the secret's "
+                "name alone or the name, json-key, version-stage and version-id; the task stops with "
+                f"{_ASM_FORMAT_ERROR} Keep the empty fields: ...:secret:{short(fields[1], 60)}:{short(key, 40)}::")
+    if text.startswith("arn:"):
+        return ("not a complete ARN (an ARN has six parts separated by colons), so ECS cannot read it and the task "
+                "fails to start with a ResourceInitializationError. Give the secret's or parameter's full ARN")
+    if not (_PARAMETER_NAME if allow_ssm else _SECRET_NAME).match(text):
+        store = "Secrets Manager or SSM Parameter Store" if allow_ssm else "Secrets Manager"
+        return (f"not an ARN or a name ('{text[:4]}…' has characters no name has): it looks like the value itself. "
+                "ECS looks it up and the task fails to start with a ResourceInitializationError. Store the value in "
+                f"{store} and give its ARN")
+    if allow_ssm and "/" in text and not text.startswith("/"):
+        return (f"'{short(text, 80)}', an SSM parameter name in a hierarchy that does not start with '/': SSM names "
+                "with '/' are fully qualified, so ECS finds no such parameter and the task fails to start with a "
+                f"ResourceInitializationError. Write /{short(text, 80)}, or the full ARN if it names a Secrets Manager "
+                "secret")
+    return None
+
+
 def invalid_secret_reference(container: ContainerDefinition, ctx) -> Iterator[Violation]:
-    """Secrets come from Secrets Manager secrets or SSM parameters; registry credentials from Secrets Manager."""
-    for node, where, allow_ssm, _ in secret_refs(container):
+    """Secrets come from Secrets Manager secrets or SSM parameters; registry credentials from Secrets Manager;
+    each written as ECS reads it."""
+    for node, where, allow_ssm, path in secret_refs(container):
         text = _written_text(node)
-        problem = _secret_problem(text, allow_ssm) if text else None
+        if not text:
+            continue
+        problem = _secret_problem(text, allow_ssm)
         if problem is None:
+            form = _reference_form(text, allow_ssm)
+            if form is not None:
+                yield Violation(node, f"{container.term_path(path)} of {container.label} is {form}.")
             continue
         allowed = ("a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>) or an "
                    "SSM parameter ARN or name" if allow_ssm

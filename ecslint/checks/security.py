@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from typing import Iterator
 
 from ecslint.checks.storage import (
@@ -13,8 +15,8 @@ from ecslint.checks.storage import (
     volume_label,
 )
 from ecslint.findings import Violation
-from ecslint.model import ContainerDefinition, Volume
-from ecslint.tree import Node, as_str, is_true
+from ecslint.model import MAX_PATTERN_INPUT, ContainerDefinition, Volume, is_templated
+from ecslint.tree import as_str, is_true
 
 
 def efs_transit_encryption_disabled(volume: Volume, ctx) -> Iterator[Violation]:
@@ -85,20 +87,104 @@ def looks_like_credential(name: str) -> bool:
     return any(_holds_credential(words, phrase) for phrase in (*CREDENTIAL_PHRASES, *LAST_WORD_ONLY))
 
 
-def _literal_secret(node: Node | None) -> bool:
-    """A value that could be the credential itself: a non-empty string that is not a switch or a reference."""
-    value = (as_str(node) or "").strip()
-    return bool(value) and value.lower() not in SWITCH_VALUES and not REFERENCE_VALUE.match(value)
+# Names that may hold a credential or something else (CACHE_KEY, DB_PW, WEATHER_API): reported when the
+# value looks random too.
+MAYBE_CREDENTIAL_WORDS = (("KEY",), ("PW",), ("PWD",), ("API",), ("AUTH",), ("CREDENTIAL",), ("CREDENTIALS",))
+# Credentials recognised by their value, whatever the variable's name. Linear: each class stops at a
+# character the next part starts with, and values are cut to MAX_PATTERN_INPUT first.
+AWS_ACCESS_KEY = re.compile(r"(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])")
+PRIVATE_KEY = re.compile(r"-----BEGIN (?:[A-Z0-9]{1,20} ){0,3}PRIVATE KEY-----")
+JWT = re.compile(r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")
+_SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-")
+_AUTHORITY_END = re.compile(r"[/?#\s]")
+_ALNUM_RUNS = re.compile(r"[A-Za-z0-9]+")
+RANDOM_MIN_LENGTH, RANDOM_MIN_ENTROPY = 16, 3.5  # bits per character; English words and paths stay below
+
+
+def _uri_with_password(text: str) -> str | None:
+    """``scheme://user:…@`` when ``text`` holds a URI with a password that is written out (not empty,
+    not a placeholder, not a mask such as ``****``)."""
+    at = text.find("://")
+    while at != -1:
+        begin = at
+        while begin > 0 and text[begin - 1] in _SCHEME_CHARS:
+            begin -= 1
+        close = _AUTHORITY_END.search(text, at + 3)
+        end = close.start() if close else len(text)
+        userinfo, sep, host = text[at + 3:end].rpartition("@")
+        user, colon, password = userinfo.partition(":")
+        if sep and colon and host and password.strip("*") and not is_templated(password):
+            return f"{text[begin:at]}://{user}:…@"
+        at = text.find("://", end)
+    return None
+
+
+def _random_looking(text: str) -> bool:
+    """A value like a generated key or token: long, without blanks, with capitals, small letters and digits
+    or a long run of letters and digits mixed, and characters spread as in random text (Shannon entropy
+    per character)."""
+    text = text[:MAX_PATTERN_INPUT]
+    if len(text) < RANDOM_MIN_LENGTH or any(c.isspace() for c in text) or "://" in text or text.startswith("/"):
+        return False
+    mixed = any(c.isupper() for c in text) and any(c.islower() for c in text) and any(c.isdigit() for c in text)
+    if not mixed and not any(len(run) >= 8 and not run.isalpha() and not run.isdigit()
+                             for run in _ALNUM_RUNS.findall(text)):
+        return False
+    counts = Counter(text)
+    entropy = -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
+    return entropy >= RANDOM_MIN_ENTROPY
+
+
+def _masked(text: str) -> str:
+    """The start of a secret, enough to find it, never the whole of it: ``sk_l…``."""
+    return text[:4] + "…"
+
+
+def credential_in_value(text: str) -> str | None:
+    """The credential that ``text`` holds whatever its name says, masked; None when none is seen."""
+    text = text[:MAX_PATTERN_INPUT]
+    if (found := AWS_ACCESS_KEY.search(text)) is not None:
+        return f"holds an AWS access key ID ({_masked(found.group())})"
+    if (found := PRIVATE_KEY.search(text)) is not None:
+        return f"holds a private key ({found.group()})"
+    if (found := JWT.search(text)) is not None:
+        return f"holds a JSON Web Token ({_masked(found.group())})"
+    if (uri := _uri_with_password(text)) is not None:
+        return f"holds a password in a connection URI ({uri})"
+    return None
+
+
+def _credential(name: str, text: str) -> str | None:
+    """Why the variable ``name`` set to ``text`` holds a credential: its value, or its name with a value
+    that could be one (for names that may also mean something else, a random-looking value)."""
+    found = credential_in_value(text)
+    if found is not None or not _literal_secret(text):
+        return found
+    if looks_like_credential(name):
+        return "looks like a credential"
+    words = _words(name)
+    if any(_holds_credential(words, phrase) for phrase in MAYBE_CREDENTIAL_WORDS) and _random_looking(text):
+        return f"holds a value that looks like a generated key or token ({_masked(text)}, {len(text)} characters)"
+    return None
+
+
+def _literal_secret(text: str) -> bool:
+    """A value that could be the credential itself: not empty, a switch, a reference or a placeholder."""
+    value = text.strip()
+    return bool(value) and value.lower() not in SWITCH_VALUES and not REFERENCE_VALUE.match(value) \
+        and not is_templated(value)
 
 
 def secrets_in_environment(container: ContainerDefinition, ctx) -> Iterator[Violation]:
-    """A credential-like ``environment`` variable with a literal value."""
+    """An ``environment`` variable that holds a credential in plain text, known by its name or its value."""
     for entry in container.list("environment"):
         name, value = as_str(entry.get("name")), entry.get("value")
-        if name and looks_like_credential(name) and _literal_secret(value):
+        text = as_str(value) if value is not None and value.tag is None else None
+        found = _credential(name, text) if name and text else None
+        if found is not None:
             yield Violation(value,
-                            f"environment variable {name} of {container.label} looks like a credential and is set in "
-                            "plain text, which anyone allowed to describe the task definition can read. Move it to "
+                            f"environment variable {name} of {container.label} {found} and is set in plain text, "
+                            "which anyone allowed to describe the task definition can read. Move it to "
                             f"{container.term('secrets')}, with {container.term('valueFrom', within='secrets')} "
                             "naming a Secrets Manager secret or an SSM Parameter Store SecureString.")
 

@@ -7,13 +7,16 @@ template placeholder, a YAML tag), or a member that an ``update-service`` input 
 
 from __future__ import annotations
 
+import json
 from typing import Iterator
 
 from ecslint.findings import Violation
 from ecslint.graph import Graph, referenced_id
-from ecslint.model import (FARGATE, Cluster, LoadBalancer, ModelObject, Service, TaskDefinition, is_intrinsic,
-                           literal_str)
+from ecslint.model import (FARGATE, Cluster, LoadBalancer, ModelObject, Service, TaskDefinition, TaskSet,
+                           is_intrinsic, literal_str)
+from ecslint.model.values import fill_placeholders
 from ecslint.tree import Node, as_int, as_str
+from ecslint.wording import short
 
 EC2, EXTERNAL = "EC2", "EXTERNAL"
 FARGATE_PROVIDERS = frozenset({"FARGATE", "FARGATE_SPOT"})
@@ -460,6 +463,37 @@ def network_configuration_not_allowed(service: Service, ctx) -> Iterator[Violati
 
 
 # --- ECS406, ECS407 ----------------------------------------------------------------------------------
+
+_NETWORK_IDS = (("subnets", "subnet"), ("securityGroups", "security group"))
+
+
+def _id_problem(text: str) -> str | None:
+    """What is wrong with a subnet or security group ID as written (its placeholders aside): a blank or a comma."""
+    known = fill_placeholders(text, lambda _: "x")
+    if "," in known:
+        return "holds several IDs in one string"
+    if any(c.isspace() for c in known):
+        return "has a blank in it" if known.strip() == known else "has a blank before or after the ID"
+    return None
+
+
+def network_id_whitespace(obj: Service | TaskSet, ctx) -> Iterator[Violation]:
+    """Subnet and security group IDs of awsvpcConfiguration are taken as written: no blanks, one ID an item."""
+    for member, noun in _NETWORK_IDS:
+        path = f"networkConfiguration.awsvpcConfiguration.{member}"
+        node = obj.at(*path.split("."))
+        for index, item in enumerate(node.elements() if node is not None else []):
+            text = as_str(item) if item.tag is None else None
+            problem = _id_problem(text) if text else None
+            if problem is None:
+                continue
+            fix = short(", ".join(json.dumps(part.strip()) for part in text.split(",") if part.strip()), 120)
+            what = "each ID as its own item" if "," in text else "the ID alone"
+            yield Violation(item, f"{obj.term(path)}[{index}] of {obj.label} is {json.dumps(short(text, 80))}, which "
+                                  f"{problem}: AWS takes each {noun} ID as it is written, finds no {noun} with "
+                                  "this ID and rejects the request with an InvalidParameterException. Write "
+                                  f"{what}: [{fix}].")
+
 
 def task_network(service: Service) -> tuple[str, str] | None:
     """The network mode of the service's tasks, and why, for messages: awsvpc when its task definition says so

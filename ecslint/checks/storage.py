@@ -8,7 +8,8 @@ from dataclasses import dataclass, replace
 from typing import Any, Iterator
 
 from ecslint.findings import Violation
-from ecslint.model import AccessPoint, ContainerDefinition, ModelObject, Service, Volume, literal_str
+from ecslint.model import (AccessPoint, ContainerDefinition, ModelObject, Service, Volume, is_templated,
+                           literal_str)
 from ecslint.model.values import shown, unknowable
 from ecslint.tree import Node, as_str, is_true
 
@@ -137,6 +138,9 @@ def _environment_value(container: ContainerDefinition, name: str) -> str | None:
 def _data_dir(container: ContainerDefinition, image: StatefulImage) -> str | None:
     """Where the container keeps its data: the image's directory, unless an environment variable moves it."""
     moved = _environment_value(container, image.data_dir_env) if image.data_dir_env else None
+    if image.data_dir_env and (is_templated(moved or "") or any(
+            is_templated(as_str(entry.get("name")) or "") for entry in container.list("environment"))):
+        return None  # moved, or perhaps moved, to where a placeholder says: unknown
     return moved if moved and moved.startswith("/") else image.data_dir
 
 
@@ -199,15 +203,21 @@ MAX_VOLUME_SOURCES = 64
 
 def _mount_points(container: ContainerDefinition) -> list[Node] | None:
     """The container's mount points, including those it takes from other containers with
-    ``volumesFrom`` (transitively, each container once); None past ``MAX_VOLUME_SOURCES``."""
+    ``volumesFrom`` (transitively, each container once); None past ``MAX_VOLUME_SOURCES``, or when a
+    container they come from is not written out."""
     task, found = container.task, []
     seen, pending = {container.name or ""}, [container]
     while pending:
         current = pending.pop()
         found.extend(m for m in current.list("mountPoints") if m.is_map)
         for entry in current.list("volumesFrom"):
-            source = as_str(entry.get("sourceContainer"))
+            node = entry.get("sourceContainer")
+            source = literal_str(node)
+            if source is None and node is not None and node.value not in (None, ""):
+                return None  # volumes from a container a placeholder or a function names: unknown
             other = task.container(source) if task is not None and source and source not in seen else None
+            if other is None and source and source not in seen and task is not None and task.containers_by_name.open:
+                return None  # perhaps the container whose name a placeholder gives
             if other is not None:
                 seen.add(source)
                 pending.append(other)
@@ -226,8 +236,8 @@ def _data_lifetime(container: ContainerDefinition, path: str, ctx) -> tuple[Life
     """How long what the container writes at ``path`` lives, and on which volume: the volume of the
     innermost mount that holds ``path`` decides (no mount: the container's writable layer)."""
     task, mounts = container.task, _mount_points(container)
-    if task is None or mounts is None:
-        return Lifetime(None), None
+    if task is None or mounts is None or any(is_templated(as_str(m.get("containerPath")) or "") for m in mounts):
+        return Lifetime(None), None  # a mount at a path a placeholder gives may hold the data
     holding = [(posixpath.normpath(where), mount) for mount in mounts
                if (where := as_str(mount.get("containerPath"))) and _covers(where, path)]
     if not holding:
@@ -350,7 +360,7 @@ def efs_access_point_root_directory(volume: Volume, ctx) -> Iterator[Violation]:
     efs = volume.efs
     access_point = access_point_id(efs) if efs is not None else None
     node = efs.get("rootDirectory") if efs is not None else None
-    root = as_str(node)
+    root = literal_str(node)
     if access_point is None or not root or root == "/":
         return
     name = volume.term("rootDirectory", within="efsVolumeConfiguration")

@@ -7,16 +7,15 @@ Values of the wrong type or null are left to ECS112 (``invalid-value-type``) and
 from __future__ import annotations
 
 import json
-
 import re
 from typing import Callable, Iterator, NamedTuple
 
 from ecslint.checks.structure import JsonPath, missing_members, validation
 from ecslint.findings import Violation
-from ecslint.model import Cluster, ContainerDefinition, Service, TaskDefinition, literal_str
+from ecslint.model import Cluster, ContainerDefinition, Service, TaskDefinition, is_templated, literal_str
 from ecslint.tree import Node, as_bool, as_int, as_str
 from ecslint.units import parse_cpu, parse_memory
-from ecslint.wording import and_list
+from ecslint.wording import and_list, closest, short
 
 NAME = re.compile(r"^[a-zA-Z0-9_-]{1,255}$")
 
@@ -184,7 +183,8 @@ def _dependencies(container: ContainerDefinition) -> Iterator[tuple[Node, str, N
 
 
 def container_dependencies(container: ContainerDefinition, ctx) -> Iterator[Violation]:
-    """``dependsOn`` targets another container of the task, whose setup fits the condition."""
+    """``dependsOn`` targets another container of the task, whose setup fits the condition; ``links`` name
+    another container of the task."""
     task = container.task
     if task is None:
         return
@@ -200,6 +200,27 @@ def container_dependencies(container: ContainerDefinition, ctx) -> Iterator[Viol
                                   "rejects the task definition. Fix the name or remove the entry.")
         elif target is not None:
             yield from _condition_violations(container, target, condition_node)
+    yield from _link_violations(container, task)
+
+
+def _link_violations(container: ContainerDefinition, task: TaskDefinition) -> Iterator[Violation]:
+    """``links`` entries (``name`` or ``name:alias``) must name another container of the task; each name once."""
+    containers, links = task.containers_by_name, container.term("links")
+    seen: set[str] = set()
+    for node in container.list("links"):
+        text = literal_str(node)
+        name = text.split(":", 1)[0] if text else ""
+        if name in seen:
+            continue
+        seen.add(name)
+        if name and name == container.name:
+            yield Violation(node, f"{links} of {container.label} names the container itself; a container links to "
+                                  "the other containers of its task. Remove this entry.")
+        elif name and containers.get(name) is None and not containers.open:
+            yield Violation(node, f"{links} of {container.label} names container '{short(name, 60)}', which is not in "
+                                  f"{task.label} (its containers: {containers.listing()}); ECS links only containers "
+                                  "of the same task, so the link has nothing to reach. Fix the name (a link is "
+                                  "name or name:alias) or remove the entry.")
 
 
 def _condition_violations(container: ContainerDefinition, target: ContainerDefinition,
@@ -303,7 +324,7 @@ def health_check_command(container: ContainerDefinition, ctx) -> Iterator[Violat
     if command is None or not command.is_seq:
         return
     items = command.elements()
-    first = as_str(items[0]) if items else None
+    first = None if not items else "" if as_str(items[0]) == "" else literal_str(items[0])
     name = container.term("healthCheck.command")
     if not items:
         yield Violation(command, f"{name} of {container.label} is empty, so the health check never runs. Use e.g. "
@@ -322,6 +343,32 @@ def health_check_command(container: ContainerDefinition, ctx) -> Iterator[Violat
         yield Violation(items[0], f"{name} of {container.label} starts with {start}, not with CMD or CMD-SHELL, so "
                                   "Docker skips the health check (\"Unknown healthcheck type\") and the container "
                                   f"never reports healthy or unhealthy. {fix}")
+
+
+# ECS127 ---------------------------------------------------------------------------------------
+
+_SHELL_OPERATORS = ("||", "&&", "|", ";", ">")
+
+
+def health_check_shell_split(container: ContainerDefinition, ctx) -> Iterator[Violation]:
+    """``["CMD-SHELL", ...]`` runs only its first string: the shell command must be one string."""
+    check = _health_check(container)
+    command = check.get("command") if check is not None else None
+    items = command.elements() if command is not None else []
+    if len(items) < 3 or literal_str(items[0]) != "CMD-SHELL" or not all(as_str(item) for item in items[1:]):
+        return
+    first, rest = as_str(items[1]), [as_str(item) for item in items[2:]]
+    joined = json.dumps(short(" ".join(part.strip() for part in [first, *rest]), 120))
+    if rest[0].lstrip().startswith(_SHELL_OPERATORS):
+        effect = (f"'{short(rest[0], 40)}' is a separate item, so the shell never sees it: Docker runs "
+                  f"/bin/sh -c '{short(first, 60)}' and passes the other items to the shell as its own arguments")
+    else:
+        effect = (f"the command is split into {len(items) - 1} items, so Docker runs /bin/sh -c "
+                  f"'{short(first, 60)}' alone, without the rest, and the check does not test what it should "
+                  "(often it always fails, and ECS replaces the task as unhealthy)")
+    yield Violation(items[2], f"{container.term('healthCheck.command')} of {container.label} uses CMD-SHELL, but "
+                              f"{effect}. Write the shell command as one string: [\"CMD-SHELL\", {joined}], "
+                              "or use CMD with the program and its arguments as separate items.")
 
 
 # ECS109 ---------------------------------------------------------------------------------------
@@ -346,6 +393,44 @@ def awslogs_options(container: ContainerDefinition, ctx) -> Iterator[Violation]:
                                f"without {names} in its {container.term('options', within='logConfiguration')}; AWS "
                                "requires awslogs-group and awslogs-region (and, on Fargate, awslogs-stream-prefix). "
                                f"Add {names} to {container.term('logConfiguration.options')}.")
+
+
+# ECS126 ---------------------------------------------------------------------------------------
+
+# The options the awslogs driver reads: Docker's awslogs driver, ECS's awslogs-stream-prefix, and the
+# options of every log driver (mode, max-buffer-size).
+AWSLOGS_OPTIONS = (
+    "awslogs-group", "awslogs-region", "awslogs-stream-prefix", "awslogs-stream", "awslogs-create-group",
+    "awslogs-create-stream", "awslogs-datetime-format", "awslogs-multiline-pattern", "awslogs-endpoint",
+    "awslogs-credentials-endpoint", "awslogs-force-flush-interval-seconds", "awslogs-max-buffered-events",
+    "awslogs-format", "tag", "mode", "max-buffer-size",
+)
+# Settings people put among the options that belong to the log group.
+LOG_GROUP_SETTINGS = ("retention", "kms", "tags", "log-group-class")
+
+
+def awslogs_unknown_options(container: ContainerDefinition, ctx) -> Iterator[Violation]:
+    """Options of the awslogs driver must be ones it knows: Docker refuses the container otherwise."""
+    config = container.get("logConfiguration")
+    options = config.get("options") if config is not None and config.is_map else None
+    if options is None or not options.is_map or literal_str(config.get("logDriver")) != "awslogs":
+        return
+    for key in options.value:
+        if key in AWSLOGS_OPTIONS or is_templated(key):
+            continue
+        where = options.key_node(key) or options
+        if any(word in key.lower() for word in LOG_GROUP_SETTINGS):
+            advice = ("Remove it: it is a setting of the log group, not of the driver; set it on the log group "
+                      "(AWS::Logs::LogGroup, aws_cloudwatch_log_group, or aws logs put-retention-policy).")
+        elif (near := closest(key, list(AWSLOGS_OPTIONS))) is not None:
+            advice = f"Did you mean {near}?"
+        else:
+            advice = f"Remove it; the driver knows {and_list(list(AWSLOGS_OPTIONS[:6]))}, and a few more."
+        yield Violation(where, f"{container.term('logConfiguration.options')} of {container.label} sets "
+                               f"'{short(key, 60)}', which the awslogs log driver does not know, so the container does "
+                               f"not start: Docker refuses it with \"unknown log opt '{short(key, 60)}' for awslogs "
+                               "log driver\". "
+                               f"{advice}")
 
 
 # ECS110 ---------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from ecslint.tree import Node, as_str
@@ -11,19 +12,69 @@ from ecslint.tree import Node, as_str
 # How much of a value the value patterns look at: what AWS accepts in the fields they read (names,
 # ARNs, images, sizes) is far shorter, and a pattern never gets a hostile megabyte to scan.
 MAX_PATTERN_INPUT = 4096
-_ANGLE_PLACEHOLDER = re.compile(r"<[^<>\s]+>")  # linear: each try ends at the next '<'
+
+# Placeholders opened and closed by fixed texts: GitHub Actions ``${{ x }}``, shell and CloudFormation
+# ``${X}``, Octopus ``#{X}``, Mustache, Jinja, Helm and Go ``{{ X }}``.
+_BRACED = (("${{", "}}"), ("${", "}"), ("#{", "}"), ("{{", "}}"))
+# Placeholders of a name between marks: ``<account-id>``, ``$X``, ``%X%`` (Windows, Azure DevOps), ``__X__``
+# (token replacement), ``@X@`` (Maven, Ant). Linear: no pattern repeats a group that can match its own
+# closing mark, so each try ends at the next mark, a blank or a character a name cannot hold.
+_NAMED = re.compile(r"<[^<>\s]+>|\$[A-Z_][A-Z0-9_]*(?![a-z])|%[A-Za-z_][A-Za-z0-9_]*%"
+                    r"|__[A-Za-z0-9](?:[A-Za-z0-9.-]|_(?!_))*__|@[A-Za-z_][A-Za-z0-9_.-]*@")
+# A shell variable in any case is a placeholder as the whole value (``$image``); inside a value only in
+# capitals (``$AWS_ACCOUNT_ID.dkr.ecr...``), as a password such as ``Zx9$kLm2`` is not one.
+_SHELL_VARIABLE = re.compile(r"\$[A-Za-z_][A-Za-z0-9_]*")
+_URL_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}%")  # %E2% of a URL-encoded text, not a placeholder
+
+
+def placeholder_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` holds placeholders that a deployment tool fills in later, as ``(start, end)``
+    spans in order, none overlapping (the longest of those starting at one place). Only the first
+    :data:`MAX_PATTERN_INPUT` characters are read; the scan is linear in their number."""
+    text = text[:MAX_PATTERN_INPUT]
+    if _SHELL_VARIABLE.fullmatch(text):
+        return [(0, len(text))]
+    found: list[tuple[int, int]] = []
+    for opening, closing in _BRACED:
+        start = text.find(opening)
+        while start != -1:
+            end = text.find(closing, start + len(opening) + 1)  # a name of at least one character
+            if end == -1:
+                break  # no closing after this opening: none after a later one either
+            found.append((start, end + len(closing)))
+            start = text.find(opening, end + len(closing))
+    found.extend(m.span() for m in _NAMED.finditer(text) if not _URL_ESCAPE.fullmatch(m.group()))
+    spans: list[tuple[int, int]] = []
+    for start, end in sorted(found, key=lambda span: (span[0], -span[1])):
+        if not spans or start >= spans[-1][1]:
+            spans.append((start, end))
+    return spans
 
 
 def is_templated(text: str) -> bool:
-    """Whether ``text`` holds a template placeholder that a deployment tool fills in later
-    (``${NAME}``, ``{{ name }}``, ``<NAME>``): the value is unknown, and rules stay silent on it.
-    The search is linear in the length of the text (``str.find``, never a backtracking pattern)."""
-    text = text[:MAX_PATTERN_INPUT]
-    for opening, closing in (("${", "}"), ("{{", "}}")):
-        start = text.find(opening)
-        if start != -1 and text.find(closing, start + len(opening)) != -1:
-            return True
-    return _ANGLE_PLACEHOLDER.search(text) is not None
+    """Whether ``text`` holds a template placeholder (``${NAME}``, ``$NAME``, ``%NAME%``, ``__NAME__``,
+    ``<NAME>``, ``#{NAME}``, ``{{ name }}``, ``@NAME@``, ``${{ name }}``): the value is not known as a
+    whole, and rules stay silent on it unless they read the parts around the placeholder."""
+    return bool(placeholder_spans(text))
+
+
+def is_placeholder(text: str) -> bool:
+    """Whether ``text`` is nothing but placeholders (``${IMAGE}``, ``{{ .Env.TAG }}``, ``${A}${B}``): a
+    value entirely unknown."""
+    covered = sum(end - start for start, end in placeholder_spans(text))
+    return covered > 0 and covered == len(text.strip()) and len(text) <= MAX_PATTERN_INPUT
+
+
+def fill_placeholders(text: str, stand_in: Callable[[str], str]) -> str:
+    """``text`` with each placeholder replaced by ``stand_in(placeholder)``: ``arn:aws:iam::<account-id>:role/x``
+    read as ``arn:aws:iam::*:role/x``, so what is known around the placeholder still counts."""
+    out, last = [], 0
+    for start, end in placeholder_spans(text):
+        out.append(text[last:start])
+        out.append(stand_in(text[start:end]))
+        last = end
+    out.append(text[last:])
+    return "".join(out)
 
 
 def literal_str(node: Node | None) -> str | None:
