@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from ecslint.adapters import NOT_ECS, Adapted, AdaptOptions, adapt, may_hold_ecs
 from ecslint.config import Config
-from ecslint.findings import LEVEL_RANK, Finding
+from ecslint.findings import LEVEL_RANK, Finding, Fix
 from ecslint.link import link
 from ecslint.model import ModelObject, Project, Scenario, WorkflowStep
 from ecslint.read import Document, ParseError, decode, guess_format, parse
@@ -71,7 +71,8 @@ class Findings:
             self._ignored[key] = self.config.ignored_in(path, rule)
         return self._ignored[key]
 
-    def add(self, node: Node, path: str, rule: Rule, message: str, scenario: Scenario | None = None) -> None:
+    def add(self, node: Node, path: str, rule: Rule, message: str, scenario: Scenario | None = None,
+            fix: Fix | None = None) -> None:
         if scenario is not None:
             key = (path, node.line, node.col, rule.id, message)
             seen = self._scenarios.get(key)
@@ -82,7 +83,7 @@ class Findings:
                 self._scenarios[key] = (len(self.kept), {scenario.index}, scenario)
         if self.kept_per_file[path] < KEPT_PER_FILE:
             self.kept_per_file[path] += 1
-            self.kept.append(Finding.at(node, path, rule.id, rule.name, rule.level, message))
+            self.kept.append(Finding.at(node, path, rule.id, rule.name, rule.level, message, fix))
         else:
             self.count(path, rule, 1)
 
@@ -302,7 +303,7 @@ def _run_rules(project: Project, enabled: dict[str, Rule], findings: Findings, r
                 for violation in check(obj, ctx) or ():
                     where = violation.within or obj
                     path = violation.node.file or where.source.path
-                    findings.add(violation.node, path, rule, violation.message, where.scenario)
+                    findings.add(violation.node, path, rule, violation.message, where.scenario, violation.fix)
             except Exception:
                 detail = traceback.format_exc(limit=-3).strip().splitlines()[-1]
                 result.internal_errors.append(f"rule {rule.id} failed on {obj.source.path}: {detail}")

@@ -14,14 +14,38 @@ LEVEL_RANK = {"info": 1, "warning": 2, "error": 3}
 
 
 @dataclass(frozen=True)
+class Edit:
+    """Replace the text from ``line:col`` up to ``end_line:end_col`` (1-based, columns in characters,
+    the end excluded) of the finding's file with ``text``; an insertion when both ends are equal."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """How to repair a finding: edits to the file's text, all applied or none. ``safe``: applied by
+    ``--fix``; an unsafe fix changes behaviour beyond the obvious and needs ``--unsafe-fixes``."""
+
+    title: str
+    edits: tuple[Edit, ...]
+    safe: bool = True
+
+
+@dataclass(frozen=True)
 class Violation:
     """What a check yields: the node that is wrong (or the object that lacks a member) and why.
     ``within``: the object the node belongs to when it is not the object checked (a service's
-    check that points at its task definition, perhaps in another file)."""
+    check that points at its task definition, perhaps in another file); ``fix``: how to repair it,
+    where that is known."""
 
     node: Node
     message: str
     within: Any = None
+    fix: Fix | None = None
 
 
 @dataclass(frozen=True, order=True)
@@ -37,17 +61,19 @@ class Finding:
     end_col: int
     level: str
     name: str
+    fix: Fix | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         # Messages quote input: keep them printable and of a readable length in every format.
         object.__setattr__(self, "message", readable(self.message))
 
     @classmethod
-    def at(cls, node: Node, path: str, rule: str, name: str, level: str, message: str) -> Finding:
+    def at(cls, node: Node, path: str, rule: str, name: str, level: str, message: str,
+           fix: Fix | None = None) -> Finding:
         """A finding located at ``node``; a mapping or list is marked by its first character."""
         if node.is_scalar:
-            return cls(path, node.line, node.col, rule, message, node.end_line, node.end_col, level, name)
-        return cls(path, node.line, node.col, rule, message, node.line, node.col + 1, level, name)
+            return cls(path, node.line, node.col, rule, message, node.end_line, node.end_col, level, name, fix)
+        return cls(path, node.line, node.col, rule, message, node.line, node.col + 1, level, name, fix)
 
 
 @dataclass(frozen=True)
