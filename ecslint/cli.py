@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from typing import NoReturn
 
 import click
 
 from ecslint import __version__
 from ecslint.findings import LEVEL_RANK
+from ecslint.report import FORMATS
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -66,7 +68,7 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("-f", "--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]),
+@click.option("-f", "--format", "output_format", type=click.Choice(FORMATS),
               default="text", show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report to a file.")
 @click.option("--fail-level", type=click.Choice(["error", "warning", "info", "none"]),
@@ -84,21 +86,28 @@ def main() -> None:
               help="Also run cfn-lint on the templates and report its findings (needs ecslint[cfn-lint]).")
 @click.option("--stdin-filename", help="The name to report for standard input ('-').")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False),
+              help="Report only the findings this baseline file does not record.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False, writable=True),
+              help="Record today's findings in this baseline file (and report none of them).")
 @click.option("--category", help="SARIF run category (runAutomationDetails), for several analyses of one commit.")
 @click.option("-v", "--verbose", is_flag=True, help="Name the skipped files and why.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line.")
 @click.option("--hook", is_flag=True, hidden=True, help="The files are every staged file pre-commit passes.")
 def check(paths, output_format, output, fail_level, select, ignore, exclude, config_path, rules_dir, parameters,
-          var_files, with_cfn_lint, stdin_filename, color, category, verbose, quiet, hook) -> None:
+          var_files, with_cfn_lint, stdin_filename, color, baseline_path, write_baseline, category, verbose, quiet,
+          hook) -> None:
     """Lint ECS task definitions (JSON or YAML files, directories, or - for standard input)."""
     from ecslint.config import ConfigError, load_config
     from ecslint.discover import collect
     from ecslint.engine import lint
     from ecslint.parameters import ParameterError, read_parameters
     from ecslint.report import renderer
+    from ecslint.progress import Progress
     from ecslint.report.text_format import summary
     from ecslint.safe_text import printable
 
+    started = time.monotonic()
     registry = _registry(rules_dir)
     try:
         config = load_config(config_path)
@@ -112,6 +121,7 @@ def check(paths, output_format, output, fail_level, select, ignore, exclude, con
         config.fail_level = fail_level or config.fail_level
         config.parameters = {**config.parameters, **read_parameters(list(parameters))}
         config.var_files = config.var_files + list(var_files)
+        config.baseline = baseline_path or config.baseline
         config.resolve(registry)  # reports unknown selectors before any work
     except (ConfigError, ParameterError) as exc:
         _fail(str(exc))
@@ -120,9 +130,13 @@ def check(paths, output_format, output, fail_level, select, ignore, exclude, con
         item.named = False
     if output:
         _refuse_to_overwrite_an_input(output, inputs)
-    result = lint(inputs, registry, config)
+    known = _read_baseline(config.baseline) if config.baseline and not write_baseline else None
+    with Progress(len(inputs), enabled=not quiet and (output_format == "text" or bool(output))) as progress:
+        result = lint(inputs, registry, config, progress=progress.advance)
     if with_cfn_lint:
         registry = _with_cfn_lint(result, registry)
+    if write_baseline or known is not None:
+        _apply_baseline(result, registry, known, write_baseline)
     use_color = output_format == "text" and not output and _use_color(color)
     report = renderer(output_format)(result, registry, color=use_color, category=category)
     _write_report(report, output, use_color)
@@ -132,7 +146,7 @@ def check(paths, output_format, output, fail_level, select, ignore, exclude, con
         if verbose or (path in result.named and not quiet):  # a file the user named is never silently passed
             click.echo(f"skipped {printable(path)}: {reason}", err=True)
     if not quiet and (output_format == "text" or verbose):
-        click.echo(summary(result), err=True)
+        click.echo(summary(result, elapsed=time.monotonic() - started), err=True)
     sys.exit(exit_code(result, config.fail_level))
 
 
@@ -143,6 +157,39 @@ def _with_cfn_lint(result, registry):
     except ImportError:
         _fail("--with-cfn-lint needs cfn-lint: pip install 'ecslint[cfn-lint]'")
     return with_cfn_lint(result, registry)
+
+
+def _read_baseline(path: str):
+    from ecslint.baseline import BaselineError, read
+
+    try:
+        return read(path)
+    except BaselineError as exc:
+        _fail(str(exc))
+
+
+def _apply_baseline(result, registry, known, write_to: str | None) -> None:
+    """Leave out of ``result`` the findings the baseline ``known`` records; with ``write_to``, first
+    record every finding there (the new baseline is then what is known). A file that cannot be
+    parsed is never baselined."""
+    from ecslint.baseline import new_findings, render
+    from ecslint.repository import source_root
+
+    syntax = registry.engine_rule("syntax-error").id
+    recordable = [f for f in result.findings if f.rule != syntax]
+    root = source_root()
+    if write_to:
+        text = render(recordable, root)
+        try:
+            with open(write_to, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as exc:
+            _fail(f"cannot write the baseline to {write_to}: {exc.strerror or exc}")
+        known = _read_baseline(write_to)
+    kept = set(map(id, new_findings(recordable, known, root)))
+    findings = [f for f in result.findings if f.rule == syntax or id(f) in kept]
+    result.baselined = len(result.findings) - len(findings)
+    result.findings = findings
 
 
 def _refuse_to_overwrite_an_input(output: str, inputs) -> None:

@@ -49,6 +49,7 @@ class Config:
     fail_level: str = "warning"
     parameters: dict[str, str] = field(default_factory=dict)  # template parameter values
     var_files: list[str] = field(default_factory=list)  # Terraform variable files
+    baseline: str | None = None  # the baseline file (see ecslint.baseline)
     path: str | None = None
     root: str = "."
 
@@ -215,6 +216,7 @@ def load_config(path: str | None = None, start: str = ".") -> Config:
         fail_level=data.get("fail-level", "warning"),
         parameters=parameters,
         var_files=var_files,
+        baseline=str(found.resolve().parent / str(data["baseline"])) if "baseline" in data else None,
         path=str(found),
         root=str(found.resolve().parent),
     )

@@ -10,10 +10,12 @@ import os
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from typing import Callable
 
 from ecslint.adapters import NOT_ECS, Adapted, AdaptOptions, adapt, may_hold_ecs
 from ecslint.config import Config
 from ecslint.findings import LEVEL_RANK, Finding, Fix
+from ecslint.fingerprint import Locator
 from ecslint.link import link
 from ecslint.model import ModelObject, Project, Scenario, WorkflowStep
 from ecslint.read import Document, ParseError, decode, guess_format, parse
@@ -72,7 +74,7 @@ class Findings:
         return self._ignored[key]
 
     def add(self, node: Node, path: str, rule: Rule, message: str, scenario: Scenario | None = None,
-            fix: Fix | None = None) -> None:
+            fix: Fix | None = None, where: str = "") -> None:
         if scenario is not None:
             key = (path, node.line, node.col, rule.id, message)
             seen = self._scenarios.get(key)
@@ -83,7 +85,7 @@ class Findings:
                 self._scenarios[key] = (len(self.kept), {scenario.index}, scenario)
         if self.kept_per_file[path] < KEPT_PER_FILE:
             self.kept_per_file[path] += 1
-            self.kept.append(Finding.at(node, path, rule.id, rule.name, rule.level, message, fix))
+            self.kept.append(Finding.at(node, path, rule.id, rule.name, rule.level, message, fix, where))
         else:
             self.count(path, rule, 1)
 
@@ -128,6 +130,7 @@ class Result:
     named: set[str] = field(default_factory=set)  # the inputs the user named (see Input.named)
     failed: list[str] = field(default_factory=list)
     internal_errors: list[str] = field(default_factory=list)
+    baselined: int = 0  # findings left out because the baseline records them
 
 
 def read_input(item: Input) -> Document | None:
@@ -143,8 +146,10 @@ def read_input(item: Input) -> Document | None:
     return document
 
 
-def lint(inputs: list[Input], registry: Registry, config: Config) -> Result:
-    """Lint ``inputs`` together with the rules that ``config`` enables."""
+def lint(inputs: list[Input], registry: Registry, config: Config,
+         progress: Callable[[], None] | None = None) -> Result:
+    """Lint ``inputs`` together with the rules that ``config`` enables; ``progress`` is called as each
+    input has been read."""
     result = Result()
     options = AdaptOptions(parameters=config.parameters, var_files=config.var_files)
     enabled = config.resolve(registry)
@@ -152,7 +157,7 @@ def lint(inputs: list[Input], registry: Registry, config: Config) -> Result:
     documents = result.documents
     written: dict[str, list] = {}  # the suppressions each file's format writes
     syntax = registry.engine_rule("syntax-error")
-    adapted_files = _read_all(inputs, options, result, syntax)
+    adapted_files = _read_all(inputs, options, result, syntax, progress)
     adapted_files += _read_all(_shipped_files(adapted_files, inputs), options, result, syntax)
     context = _add_to_project(adapted_files, project, result, written)
     link(project)
@@ -198,12 +203,14 @@ def _mentions(project: Project, final: dict[str, list[Finding]], registry: Regis
     return found
 
 
-def _read_all(inputs: list[Input], options: AdaptOptions, result: Result,
-              syntax: Rule) -> list[tuple[Document, Adapted, bool]]:
+def _read_all(inputs: list[Input], options: AdaptOptions, result: Result, syntax: Rule,
+              progress: Callable[[], None] | None = None) -> list[tuple[Document, Adapted, bool]]:
     """Each input read and adapted, with whether it is context; what cannot be is reported in
     ``result`` (failed or skipped), but for context files."""
     adapted_files = []
     for item in inputs:
+        if progress is not None:
+            progress()
         if item.named and not item.context:
             result.named.add(item.path)
         try:
@@ -288,6 +295,7 @@ def _capped(own: list[Finding], unkept: Counter[str], registry: Registry) -> lis
 
 
 def _run_rules(project: Project, enabled: dict[str, Rule], findings: Findings, result: Result) -> None:
+    locator = Locator()
     for rule in enabled.values():
         if rule.engine_check:
             continue
@@ -303,7 +311,8 @@ def _run_rules(project: Project, enabled: dict[str, Rule], findings: Findings, r
                 for violation in check(obj, ctx) or ():
                     where = violation.within or obj
                     path = violation.node.file or where.source.path
-                    findings.add(violation.node, path, rule, violation.message, where.scenario, violation.fix)
+                    findings.add(violation.node, path, rule, violation.message, where.scenario, violation.fix,
+                                 locator.where(where, violation.node))
             except Exception:
                 detail = traceback.format_exc(limit=-3).strip().splitlines()[-1]
                 result.internal_errors.append(f"rule {rule.id} failed on {obj.source.path}: {detail}")

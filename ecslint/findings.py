@@ -50,7 +50,10 @@ class Violation:
 
 @dataclass(frozen=True, order=True)
 class Finding:
-    """A reported problem. Ordered by file, position and rule, so output is deterministic."""
+    """A reported problem. Ordered by file, position and rule, so output is deterministic.
+    ``where``: the flagged node's logical location, which no line shift or reformatting moves
+    (``task definition 'web' containerDefinitions[name=app].portMappings[0].hostPort``); it makes the
+    finding's fingerprint (:mod:`ecslint.fingerprint`)."""
 
     path: str
     line: int
@@ -62,6 +65,7 @@ class Finding:
     level: str
     name: str
     fix: Fix | None = field(default=None, compare=False)
+    where: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         # Messages quote input: keep them printable and of a readable length in every format.
@@ -69,11 +73,11 @@ class Finding:
 
     @classmethod
     def at(cls, node: Node, path: str, rule: str, name: str, level: str, message: str,
-           fix: Fix | None = None) -> Finding:
+           fix: Fix | None = None, where: str = "") -> Finding:
         """A finding located at ``node``; a mapping or list is marked by its first character."""
         if node.is_scalar:
-            return cls(path, node.line, node.col, rule, message, node.end_line, node.end_col, level, name, fix)
-        return cls(path, node.line, node.col, rule, message, node.line, node.col + 1, level, name, fix)
+            return cls(path, node.line, node.col, rule, message, node.end_line, node.end_col, level, name, fix, where)
+        return cls(path, node.line, node.col, rule, message, node.line, node.col + 1, level, name, fix, where)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 Rule metadata comes from the rule files (summary, rationale, help, help URI, level, tags,
 security severity). Results carry URIs relative to the repository root under ``%SRCROOT%`` (so
 a run from a subfolder places its alerts where GitHub expects them), full regions (end column
-exclusive) and a ``primaryLocationLineHash`` computed here, since GitHub's REST upload does not.
+exclusive), a ``primaryLocationLineHash`` computed here, since GitHub's REST upload does not, and
+the baseline's fingerprint as ``ecslint/v1`` (``<fingerprint>:<n>``, the n-th finding that shares it).
 """
 
 from __future__ import annotations
@@ -11,17 +12,21 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections import Counter
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from ecslint import __version__
 from ecslint.docs import rule_markdown
 from ecslint.engine import Result
+from ecslint.fingerprint import fingerprints
 from ecslint.registry import Registry, Rule
 from ecslint.repository import source_root
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/ecslint/ecslint"
+# The baseline's fingerprint (see ecslint.fingerprint), numbered among the findings that share it.
+FINGERPRINT = "ecslint/v1"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 _PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "info": "recommendation"}
 
@@ -73,12 +78,13 @@ def render(result: Result, registry: Registry, category: str | None = None, **_:
     rules = list(registry)
     index = {rule.id: i for i, rule in enumerate(rules)}
     results = []
-    occurrences: dict[str, int] = {}
-    for f in result.findings:
+    occurrences: Counter[str] = Counter()
+    for f, uri, stable in fingerprints(result.findings, root):
         location = artifact_location(f.path, root)
         # The same wherever the run starts: the rule, the file as the repository names it, the message.
-        digest = hashlib.sha256(f"{f.rule}\0{location['uri']}\0{f.message}".encode()).hexdigest()[:32]
-        occurrences[digest] = occurrences.get(digest, 0) + 1
+        digest = hashlib.sha256(f"{f.rule}\0{uri}\0{f.message}".encode()).hexdigest()[:32]
+        occurrences[digest] += 1
+        occurrences[stable] += 1
         results.append({
             "ruleId": f.rule,
             "ruleIndex": index[f.rule],
@@ -90,7 +96,10 @@ def render(result: Result, registry: Registry, category: str | None = None, **_:
                     "region": {"startLine": f.line, "startColumn": f.col, "endLine": f.end_line, "endColumn": f.end_col},
                 }
             }],
-            "partialFingerprints": {"primaryLocationLineHash": f"{digest}:{occurrences[digest]}"},
+            "partialFingerprints": {
+                "primaryLocationLineHash": f"{digest}:{occurrences[digest]}",
+                FINGERPRINT: f"{stable}:{occurrences[stable]}",
+            },
         })
     run: dict = {
         "tool": {"driver": {

@@ -32,8 +32,9 @@ def render(result: Result, registry: Registry, color: bool = False, **_: object)
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def summary(result: Result) -> str:
-    """One closing line for standard error: what was linted, skipped and found."""
+def summary(result: Result, fixed: int = 0, elapsed: float | None = None) -> str:
+    """One closing line for standard error: what was linted and skipped, found by level (and left
+    out as the baseline records it), fixed, and how long it took (``elapsed`` seconds)."""
     counts = {level: 0 for level in ("error", "warning", "info")}
     for f in result.findings:
         counts[f.level] += 1
@@ -45,4 +46,7 @@ def summary(result: Result) -> str:
         parts.append(f"{len(result.skipped)} skipped (not ECS content{'; --verbose lists them' if unlisted else ''})")
     if result.failed:
         parts.append(f"{len(result.failed)} could not be read")
-    return f"{found} ({'; '.join(parts)})"
+    if result.baselined:
+        parts.append(f"{result.baselined} in the baseline")
+    timing = f"; {elapsed:.2f} s" if elapsed is not None else ""
+    return f"{found} ({'; '.join(parts)}); {fixed} fixed{timing}"
