@@ -6,7 +6,8 @@ code scanning expects. Outside a repository, the working directory stands in for
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
+from pathlib import Path, PurePosixPath
 
 
 def repository_root(start: str | Path = ".") -> Path | None:
@@ -22,3 +23,14 @@ def repository_root(start: str | Path = ".") -> Path | None:
 def source_root(start: str | Path = ".") -> Path:
     """The repository root, or the working directory outside a repository."""
     return repository_root(start) or Path(start).resolve()
+
+
+def repository_path(path: str, root: Path) -> str | None:
+    """``path`` relative to ``root`` (``infra/web.json``, with ``/``), or None outside ``root``.
+    The folders are resolved (a working directory reached through a symbolic link), not the file."""
+    absolute = os.path.abspath(path)
+    absolute_path = Path(os.path.realpath(os.path.dirname(absolute))) / os.path.basename(absolute)
+    try:
+        return PurePosixPath(*absolute_path.relative_to(root).parts).as_posix()
+    except ValueError:
+        return None

@@ -13,11 +13,12 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab")
 FORGERY = "\n/etc/x.json:1:1: error[ECS999] forged\n::error file=x::forged\n::add-mask::secret\r\x1b[2J\x07\x08\x00\x85"
 UNSAFE_BYTES = [b"\x1b", b"\x07", b"\x08", b"\x00", b"\r", "\x85".encode(), "\u202e".encode()]
 
@@ -51,8 +52,10 @@ def test_every_format_writes_lone_surrogates_and_control_characters_escaped(host
     for byte in UNSAFE_BYTES:
         assert byte not in proc.stdout, byte
     assert b"fine.json" in proc.stdout, "the other files' findings are all there"
-    if fmt in ("json", "sarif"):
+    if fmt in ("json", "sarif", "gitlab"):
         json.loads(proc.stdout)
+    if fmt == "junit":
+        ElementTree.fromstring(proc.stdout)  # well-formed XML 1.0: no control character in it
 
 
 def test_text_output_cannot_be_forged(hostile):

@@ -44,7 +44,7 @@ def _render(result, name: str) -> str:
     return text
 
 
-@pytest.mark.parametrize("name", ["text", "json", "sarif", "github"])
+@pytest.mark.parametrize("name", ["text", "json", "sarif", "github", "junit", "gitlab"])
 def test_snapshot(result, name):
     got = _render(result, name)
     snapshot = SNAPSHOTS / f"examples.{name}"
@@ -126,3 +126,86 @@ def test_sarif_uris_are_relative_to_the_repository_root(tmp_path):
     run_ = json.loads(outside_repo.stdout)["runs"][0]
     assert run_["originalUriBaseIds"]["%SRCROOT%"]["uri"] == (tmp_path / "outside").resolve().as_uri() + "/"
     assert run_["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "td.json"
+
+
+# GitLab Code Quality, as https://docs.gitlab.com/ci/testing/code_quality/ documents the report:
+# an array of issues with these members (GitLab shows one issue per fingerprint).
+GITLAB_SCHEMA = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["description", "check_name", "fingerprint", "severity", "location"],
+        "properties": {
+            "description": {"type": "string", "minLength": 1},
+            "check_name": {"type": "string", "minLength": 1},
+            "fingerprint": {"type": "string", "minLength": 1},
+            "severity": {"enum": ["info", "minor", "major", "critical", "blocker"]},
+            "location": {
+                "type": "object",
+                "required": ["path", "lines"],
+                "properties": {
+                    "path": {"type": "string", "minLength": 1, "not": {"pattern": "^(/|\\./)"}},
+                    "lines": {"type": "object", "required": ["begin"],
+                              "properties": {"begin": {"type": "integer", "minimum": 1},
+                                             "end": {"type": "integer", "minimum": 1}}},
+                },
+            },
+        },
+    },
+}
+
+
+def test_gitlab_code_quality_has_the_documented_shape(result):
+    from jsonschema import Draft7Validator
+
+    issues = json.loads(_in_root(lambda: renderer("gitlab")(result, registry())))
+    errors = sorted(Draft7Validator(GITLAB_SCHEMA).iter_errors(issues), key=str)
+    assert not errors, errors[0].message
+    assert len(issues) == len(result.findings)
+    assert len({issue["fingerprint"] for issue in issues}) == len(issues)
+    assert {issue["severity"] for issue in issues} == {"major", "minor", "info"}
+
+
+def _in_root(render):
+    old = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        return render()
+    finally:
+        os.chdir(old)
+
+
+def test_junit_has_the_shape_ci_systems_read(result):
+    """The elements and attributes Jenkins' JUnit XSD (junit-10.xsd) and GitLab's reader use."""
+    from xml.etree import ElementTree
+
+    root = ElementTree.fromstring(renderer("junit")(result, registry()))
+    assert root.tag == "testsuites"
+    suites = root.findall("testsuite")
+    assert [s.get("name") for s in suites] == sorted(set(result.linted) | set(result.failed))
+    for total in ("tests", "failures", "errors"):
+        assert int(root.get(total)) == sum(int(s.get(total)) for s in suites)
+    failures = 0
+    for suite in suites:
+        cases = suite.findall("testcase")
+        assert set(suite.attrib) == {"name", "tests", "failures", "errors"} and int(suite.get("tests")) == len(cases)
+        for case in cases:
+            assert case.get("classname") == suite.get("name") and case.get("name")
+            problems = list(case)
+            assert len(problems) <= 1 and all(p.tag in ("failure", "error") for p in problems)
+            for problem in problems:
+                assert problem.get("type").startswith("ECS") and problem.get("message")
+                assert problem.text.startswith(f"{suite.get('name')}:")
+            failures += len(problems)
+    assert failures == len(result.findings)
+
+
+def test_junit_reports_an_unreadable_file_as_an_error():
+    from xml.etree import ElementTree
+
+    from ecslint.engine import Input
+
+    found = lint_inputs([Input("broken.json", b'{"family": "x", "containerDefinitions": ['), Input("ok.json", b"{}")])
+    root = ElementTree.fromstring(renderer("junit")(found, registry()))
+    assert (root.get("errors"), root.find("testsuite").get("name")) == ("1", "broken.json")
+    assert root.find("testsuite/testcase/error").get("type") == "ECS001"

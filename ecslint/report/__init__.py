@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab")
 
 
 def renderer(name: str) -> Callable:

@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 from collections import Counter
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from urllib.parse import quote
 
 from ecslint import __version__
@@ -21,7 +21,7 @@ from ecslint.docs import rule_markdown
 from ecslint.engine import Result
 from ecslint.fingerprint import fingerprints
 from ecslint.registry import Registry, Rule
-from ecslint.repository import source_root
+from ecslint.repository import repository_path, source_root
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/ecslint/ecslint"
@@ -63,14 +63,10 @@ def artifact_location(path: str, root: Path) -> dict:
     """A file's SARIF location: relative to ``root`` under ``%SRCROOT%`` when inside it, else an
     absolute ``file:`` URI. The file name's own bytes are percent-encoded, so a name that is not
     UTF-8 still names the right file."""
-    absolute = os.path.abspath(path)
-    # Resolve the folders (a working directory reached through a symbolic link), not the file.
-    absolute = Path(os.path.realpath(os.path.dirname(absolute))) / os.path.basename(absolute)
-    try:
-        relative = absolute.relative_to(root)
-    except ValueError:
-        return {"uri": absolute.as_uri()}
-    return {"uri": quote(os.fsencode(PurePosixPath(*relative.parts).as_posix())), "uriBaseId": "%SRCROOT%"}
+    relative = repository_path(path, root)
+    if relative is None:
+        return {"uri": Path(os.path.realpath(os.path.dirname(os.path.abspath(path))), os.path.basename(path)).as_uri()}
+    return {"uri": quote(os.fsencode(relative)), "uriBaseId": "%SRCROOT%"}
 
 
 def render(result: Result, registry: Registry, category: str | None = None, **_: object) -> str:
