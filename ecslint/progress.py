@@ -31,7 +31,7 @@ class Progress:
         """One more file read."""
         self.done += 1
         now = time.monotonic()
-        if self.active and now >= self._next:
+        if self.active and (now >= self._next or self.done == self.total):
             self._next = now + INTERVAL
             line = f"linting {self.done}/{self.total} files"
             self._write(f"\r{line}")
