@@ -130,6 +130,8 @@ def check(paths, output_format, output, fail_level, select, ignore, exclude, con
         item.named = False
     if output:
         _refuse_to_overwrite_an_input(output, inputs)
+    if write_baseline:
+        _refuse_to_overwrite_an_input(write_baseline, inputs, "baseline")
     known = _read_baseline(config.baseline) if config.baseline and not write_baseline else None
     with Progress(len(inputs), enabled=not quiet and (output_format == "text" or bool(output))) as progress:
         result = lint(inputs, registry, config, progress=progress.advance)
@@ -192,12 +194,13 @@ def _apply_baseline(result, registry, known, write_to: str | None) -> None:
     result.findings = findings
 
 
-def _refuse_to_overwrite_an_input(output: str, inputs) -> None:
-    """``-o`` must not name a file that is being linted (``-o task.json task.json`` would destroy it)."""
+def _refuse_to_overwrite_an_input(output: str, inputs, what: str = "report") -> None:
+    """``-o`` (or ``--write-baseline``) must not name a file that is being linted (``-o task.json
+    task.json`` would destroy it)."""
     target = os.path.realpath(output)
     for item in inputs:
         if item.file is not None and os.path.realpath(item.file) == target:
-            _fail(f"the report file {output} is one of the files to lint; write the report elsewhere")
+            _fail(f"the {what} file {output} is one of the files to lint; write the {what} elsewhere")
 
 
 def _write_report(report: str, output: str | None, use_color: bool) -> None:

@@ -105,6 +105,13 @@ def test_a_missing_or_invalid_baseline_is_an_error(tmp_path):
         assert result.exit_code == 2 and says in result.stderr and "Traceback" not in result.output, result.output
 
 
+def test_the_baseline_never_overwrites_a_linted_file(tmp_path):
+    write(tmp_path, "td.json", json.dumps(TASK))
+    result = run(["check", "--write-baseline", "td.json", "."], tmp_path)
+    assert result.exit_code == 2 and "the baseline file td.json is one of the files to lint" in result.stderr
+    assert json.loads((tmp_path / "td.json").read_text(encoding="utf-8")) == TASK
+
+
 def test_the_configuration_names_the_baseline(tmp_path):
     _baseline(tmp_path, {"td.json": json.dumps(TASK)})
     (tmp_path / "sub").mkdir()

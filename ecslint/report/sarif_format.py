@@ -75,12 +75,13 @@ def render(result: Result, registry: Registry, category: str | None = None, **_:
     index = {rule.id: i for i, rule in enumerate(rules)}
     results = []
     occurrences: Counter[str] = Counter()
+    shared: Counter[str] = Counter()  # results that share a baseline fingerprint
     for f, uri, stable in fingerprints(result.findings, root):
         location = artifact_location(f.path, root)
         # The same wherever the run starts: the rule, the file as the repository names it, the message.
         digest = hashlib.sha256(f"{f.rule}\0{uri}\0{f.message}".encode()).hexdigest()[:32]
         occurrences[digest] += 1
-        occurrences[stable] += 1
+        shared[stable] += 1
         results.append({
             "ruleId": f.rule,
             "ruleIndex": index[f.rule],
@@ -94,7 +95,7 @@ def render(result: Result, registry: Registry, category: str | None = None, **_:
             }],
             "partialFingerprints": {
                 "primaryLocationLineHash": f"{digest}:{occurrences[digest]}",
-                FINGERPRINT: f"{stable}:{occurrences[stable]}",
+                FINGERPRINT: f"{stable}:{shared[stable]}",
             },
         })
     run: dict = {
