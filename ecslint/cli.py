@@ -245,3 +245,15 @@ def explain(rule_id: str, rules_dir: tuple[str, ...]) -> None:
     if rule is None:
         _fail(f"unknown rule {rule_id!r}; `ecslint rules` lists them")
     click.echo(rule_text(rule), nl=False)
+
+
+@main.command()
+@click.option("--debounce", type=click.IntRange(min=0), default=300, show_default=True, metavar="MS",
+              help="Milliseconds without an edit before a changed buffer is linted.")
+def server(debounce: int) -> None:
+    """Run the language server, over standard input and output (for editors)."""
+    try:
+        from ecslint.lsp.server import serve
+    except ImportError as exc:  # an install without its dependencies (pip --no-deps, a distribution package)
+        _fail(f"the language server needs pygls and lsprotocol ({exc}); pip install 'pygls>=2'")
+    serve(debounce / 1000)
