@@ -100,6 +100,26 @@ def test_links_the_buffer_to_the_other_files_of_the_folder(tmp_path: Path, clien
     client.change(uri, 2, service.read_text().replace('"containerPort": 80', '"containerPort": 8080'))
     found = codes(client.diagnostics(uri))
     assert "ECS406" in found and "ECS408" not in found
+    task = tmp_path / "fargate-web.json"  # the task definition changes on disk: it is read again
+    task.write_text(task.read_text().replace('"containerPort": 8080', '"containerPort": 9090'))
+    client.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": task.as_uri(), "type": 2}]})
+    assert "ECS408" in codes(client.diagnostics(uri))
+
+
+def test_a_folder_reads_its_files_once_and_then_what_changes(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text("{}")
+    (tmp_path / "node_modules").mkdir()
+    folder = Folder(str(tmp_path), registry())
+    assert list(folder.context()) == [str(tmp_path / "a.json")]
+    for name in ("b.yaml", "node_modules/c.json", "notes.txt"):
+        (tmp_path / name).write_text("{}")
+        folder.changed(str(tmp_path / name))
+    (tmp_path / "a.json").unlink()
+    folder.changed(str(tmp_path / "a.json"))
+    assert list(folder.context()) == [str(tmp_path / "b.yaml")]
+    (tmp_path / ".ecslint.yaml").write_text("exclude: [b.yaml]\n")
+    folder.changed(str(tmp_path / ".ecslint.yaml"))
+    assert str(tmp_path / "b.yaml") not in folder.context()
 
 
 def test_configuration_is_reloaded_when_it_changes(tmp_path: Path, client: Client) -> None:

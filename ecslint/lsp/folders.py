@@ -9,7 +9,7 @@ from dataclasses import replace
 from itertools import islice
 
 from ecslint.config import CONFIG_FILES, Config, ConfigError, load_config
-from ecslint.discover import read_file, walk
+from ecslint.discover import EXTENSIONS, SKIP_DIRS, read_file, walk
 from ecslint.engine import Input
 from ecslint.registry import Registry
 
@@ -30,9 +30,6 @@ class Folder:
         self._config: Config | None = None
         self._context: dict[str, Input] | None = None
 
-    def contains(self, path: str) -> bool:
-        return path == self.root or path.startswith(self.root.rstrip(os.sep) + os.sep)
-
     @property
     def config(self) -> Config:
         """The folder's configuration (the defaults, with ``config_error`` set, when it cannot be used)."""
@@ -52,17 +49,38 @@ class Folder:
             self._context = {}
             found = (path for path, error in walk(self.root, self.config.excluded) if error is None)
             for path in islice(found, MAX_CONTEXT_FILES) if self.scan else ():
-                try:
-                    if os.path.getsize(path) > MAX_CONTEXT_BYTES:
-                        continue
-                except OSError:
-                    continue
-                absolute = os.path.abspath(path)
-                self._context[absolute] = replace(read_file(path, named=False), path=absolute, context=True)
+                item = _context_input(os.path.abspath(path))
+                if item is not None:
+                    self._context[item.path] = item
         return self._context
 
     def changed(self, path: str) -> None:
-        """A file of the folder changed on disk: read it again (and the configuration, if it is one)."""
+        """The file at ``path`` (absolute) changed on disk: read it again, or the configuration and
+        then every file (what it excludes may have changed)."""
         if os.path.basename(path) in CONFIG_FILES:
             self._config = None
-        self._context = None
+            self._context = None
+            return
+        if self._context is None:
+            return
+        known = self._context.pop(path, None) is not None
+        if self.scan and self._wanted(path) and (known or len(self._context) < MAX_CONTEXT_FILES):
+            item = _context_input(path)
+            if item is not None:
+                self._context[path] = item
+
+    def _wanted(self, path: str) -> bool:
+        """Whether a scan of the folder would read ``path``."""
+        parts = os.path.relpath(path, self.root).split(os.sep)
+        return (path.lower().endswith(EXTENSIONS) and parts[0] != os.pardir and not self.config.excluded(path)
+                and not any(part in SKIP_DIRS for part in parts[:-1]))
+
+
+def _context_input(path: str) -> Input | None:
+    """The file at ``path`` (absolute) as a context input; None when it is gone or too large."""
+    try:
+        if os.path.getsize(path) > MAX_CONTEXT_BYTES:
+            return None
+    except OSError:
+        return None
+    return replace(read_file(path, named=False), path=path, context=True)
