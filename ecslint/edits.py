@@ -27,7 +27,9 @@ _YAML_RESOLVER = yaml.resolver.Resolver()
 class Writer:
     """How a format writes a scalar, a key and a member: JSON's way (a CloudFormation JSON template too)."""
 
-    comma_in_block = True  # a member added on its own line still needs a comma after it
+    def separator(self, braced: bool) -> str:
+        """What follows a member added before another on a line of its own (in braces, or not)."""
+        return ","
 
     def scalar(self, value: Any) -> str | None:
         return json.dumps(value)
@@ -43,7 +45,8 @@ class Writer:
 class YamlWriter(Writer):
     """YAML: plain scalars where they read back as the same value, else double-quoted."""
 
-    comma_in_block = False
+    def separator(self, braced: bool) -> str:
+        return "," if braced else ""
 
     def scalar(self, value: Any) -> str | None:
         if isinstance(value, str) and _plain_yaml(value):
@@ -57,7 +60,8 @@ class YamlWriter(Writer):
 class HclWriter(Writer):
     """Terraform's HCL: ``name = value``; strings that would interpolate are not written."""
 
-    comma_in_block = False
+    def separator(self, braced: bool) -> str:
+        return ""
 
     def scalar(self, value: Any) -> str | None:
         if isinstance(value, str) and ("${" in value or "%{" in value):
@@ -166,9 +170,9 @@ def insert(obj: ModelObject, mapping: Node | None, name: str, value: Any) -> Edi
     member = writer.member(name, value)
     if member is None:
         return None
-    # A block mapping of YAML starts at its first key; JSON's and HCL's members follow a line break.
-    block = first.line > mapping.line or (first.line, first.col) == (mapping.line, mapping.col)
-    after = ("," if writer.comma_in_block else "") + "\n" + " " * (first.col - 1) if block else ", "
+    # A YAML block mapping starts at its first key; a mapping in braces starts before it.
+    braced = (first.line, first.col) != (mapping.line, mapping.col)
+    after = ", " if braced and first.line == mapping.line else writer.separator(braced) + "\n" + " " * (first.col - 1)
     return Edit(first.line, first.col, first.line, first.col, member + after)
 
 
