@@ -36,12 +36,12 @@ FIXABLE_FORMATS = ("json", "yaml", "hcl")
 @dataclass
 class Outcome:
     """What a fixing run did: the findings that remain, the new text of each changed file (by the
-    path shown), its text before, and how many fixes were applied."""
+    path shown), its text before, and how many fixes were applied to it."""
 
     result: Result
     fixed: dict[str, str] = field(default_factory=dict)
     original: dict[str, str] = field(default_factory=dict)
-    applied: int = 0
+    applied: Counter[str] = field(default_factory=Counter)
 
     def diff(self) -> str:
         """A unified diff of every changed file."""
@@ -72,7 +72,7 @@ def fix_inputs(inputs: list[Input], registry: Registry, config: Config, unsafe: 
             if count:
                 outcome.original.setdefault(item.path, document.text)
                 outcome.fixed[item.path] = text
-                outcome.applied += count
+                outcome.applied[item.path] += count
                 inputs[index] = replace(item, data=_encoded(text, item.data))
                 changed = True
         if not changed:
@@ -82,8 +82,8 @@ def fix_inputs(inputs: list[Input], registry: Registry, config: Config, unsafe: 
     return outcome
 
 
-def write(outcome: Outcome, inputs: list[Input]) -> list[str]:
-    """Write each fixed file that was read from disk, atomically; the errors, one a file."""
+def write(outcome: Outcome, inputs: list[Input]) -> list[tuple[str, str]]:
+    """Write each fixed file that was read from disk, atomically; the files that could not be, and why."""
     files = {item.path: item.file for item in inputs if item.file is not None and not item.context}
     errors = []
     for path, text in sorted(outcome.fixed.items()):
@@ -95,41 +95,61 @@ def write(outcome: Outcome, inputs: list[Input]) -> list[str]:
                 before = handle.read()
             _write_atomically(target, _encoded(text, before))
         except OSError as exc:
-            errors.append(f"cannot write the fixes to {path}: {exc.strerror or exc}")
+            errors.append((path, f"cannot write the fixes to {path}: {exc.strerror or exc}"))
     return errors
 
 
 def apply(document: Document, fixes: list[Fix]) -> tuple[str, int]:
-    """``document``'s text with as many of ``fixes`` applied as can be, from the end of the file
-    back, each kept only if the file still reads; and how many were applied."""
+    """``document``'s text with as many of ``fixes`` applied as can be, and how many were. Fixes
+    apply from the end of the file back; one that overlaps another waits for the next pass. All
+    are tried together first (one parse checks them); when the file then does not read alike, each
+    is kept only if the file still reads alike with it."""
     text = document.text
     starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
-    newline = "\r\n" if "\r\n" in text else "\n"
-    spans = []
+    spans: list[tuple[Fix, list[tuple[int, int]]]] = []
     for fix in dict.fromkeys(fixes):  # (one fix reported twice is applied once)
         ranges = [_range(edit, starts, len(text)) for edit in fix.edits]
         if ranges and all(r is not None and _literal(text, *r, document.fmt) for r in ranges):
-            spans.append((max(r[0] for r in ranges), fix, ranges))
-    spans.sort(key=lambda item: item[0], reverse=True)
+            spans.append((fix, ranges))
+    spans = _apart(sorted(spans, key=lambda span: max(span[1]), reverse=True))
     keys = _keys(document.roots)
-    renamed: Counter[str] = Counter()
-    limit, applied = len(text), 0
-    for _, fix, edit_ranges in spans:
-        ranges = sorted(edit_ranges, reverse=True)
-        # Edits apply from the end back: each must end before the text already changed begins
-        # (an insertion may touch it), and a fix's own edits must not overlap.
-        if ranges[0][1] > limit or (ranges[0][1] == limit and ranges[0][0] == limit and applied) or \
-                any(later[0] < earlier[1] for later, earlier in zip(ranges, ranges[1:], strict=False)):
-            continue  # the next pass takes it
-        candidate = text
-        replaced: Counter[str] = Counter()
-        for (start, end), edit in sorted(zip(edit_ranges, fix.edits, strict=True), key=lambda p: p[0], reverse=True):
-            replaced[text[start:end].strip("\"'")] += 1
-            candidate = candidate[:start] + edit.text.replace("\n", newline) + candidate[end:]
+    together, renamed = _edited(text, spans)
+    if _reads_alike(document, together, keys, renamed):
+        return together, len(spans)
+    applied, renamed = 0, Counter()
+    for span in spans:
+        candidate, replaced = _edited(text, [span])
         if _reads_alike(document, candidate, keys, renamed + replaced):
-            text, limit, applied = candidate, ranges[-1][0], applied + 1
-            renamed += replaced
+            text, applied, renamed = candidate, applied + 1, renamed + replaced
     return text, applied
+
+
+def _apart(spans: list[tuple[Fix, list[tuple[int, int]]]]) -> list[tuple[Fix, list[tuple[int, int]]]]:
+    """The fixes (latest first) whose edits overlap neither each other nor a later fix's: each must
+    end before the next one taken begins (an insertion may touch a replacement, not another insertion)."""
+    taken, limit = [], None
+    for fix, edit_ranges in spans:
+        ranges = sorted(edit_ranges, reverse=True)
+        if any(later[0] < earlier[1] for later, earlier in zip(ranges, ranges[1:], strict=False)):
+            continue
+        if limit is not None and (ranges[0][1] > limit or ranges[0][0] == ranges[0][1] == limit):
+            continue  # the next pass takes it
+        taken.append((fix, edit_ranges))
+        limit = ranges[-1][0]
+    return taken
+
+
+def _edited(text: str, spans: list[tuple[Fix, list[tuple[int, int]]]]) -> tuple[str, Counter[str]]:
+    """``text`` with the edits of ``spans`` (apart, latest first) made, and the text each replaced
+    (the keys a rename takes away)."""
+    newline = "\r\n" if "\r\n" in text else "\n"
+    edits = sorted(((r, e) for fix, ranges in spans for r, e in zip(ranges, fix.edits, strict=True)),
+                   key=lambda pair: pair[0], reverse=True)
+    replaced: Counter[str] = Counter()
+    for (start, end), edit in edits:
+        replaced[text[start:end].strip("\"'")] += 1
+        text = text[:start] + edit.text.replace("\n", newline) + text[end:]
+    return text, replaced
 
 
 def _range(edit: Edit, starts: list[int], size: int) -> tuple[int, int] | None:
@@ -247,10 +267,12 @@ def run(inputs: list[Input], registry: Registry, config: Config, unsafe: bool, d
     if diff:
         click.echo(outcome.diff(), nl=False)
         sys.exit(2 if outcome.result.failed or outcome.result.internal_errors else 1 if outcome.fixed else 0)
-    for error in write(outcome, inputs):
+    for path, error in write(outcome, inputs):  # (exit 2: the file on disk is not what the report says)
         click.echo(f"ecslint: error: {printable(error)}", err=True)
-        outcome.result.failed.append(error)
-    if not quiet and outcome.applied:
-        files = sum(1 for item in inputs if item.path in outcome.fixed and item.file is not None)
-        click.echo(f"{outcome.applied} fixed ({files} file{'s' if files != 1 else ''} changed)", err=True)
+        outcome.result.failed.append(path)
+        outcome.fixed.pop(path)
+    if not quiet and outcome.fixed:
+        files = len(outcome.fixed)
+        fixed = sum(outcome.applied[path] for path in outcome.fixed)
+        click.echo(f"{fixed} fixed ({files} file{'s' if files != 1 else ''} changed)", err=True)
     return outcome.result

@@ -413,3 +413,16 @@ def test_a_member_added_to_a_yaml_mapping_in_braces_gets_its_comma(tmp_path):
     text = '{\n  family: web,\n  requiresCompatibilities: [FARGATE], cpu: "256", memory: "512",\n' \
            '  containerDefinitions: [{name: web, image: nginx}]\n}\n'
     assert _fixed(tmp_path, "task.yaml", text, "ECS201") == text.replace("  family", "  networkMode: awsvpc,\n  family")
+
+
+def test_a_file_that_cannot_be_written_is_an_error(tmp_path, monkeypatch):
+    path = tmp_path / "task.json"
+    path.write_text(BRIDGE)
+
+    def refuse(source, target):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    code, output = _run("--fix", str(path))
+    assert code == 2 and "cannot write the fixes to" in output and "fixed" not in output
+    assert path.read_text() == BRIDGE and [p.name for p in tmp_path.iterdir()] == ["task.json"]
