@@ -267,10 +267,14 @@ def run(inputs: list[Input], registry: Registry, config: Config, unsafe: bool, d
     if diff:
         click.echo(outcome.diff(), nl=False)
         sys.exit(2 if outcome.result.failed or outcome.result.internal_errors else 1 if outcome.fixed else 0)
-    for path, error in write(outcome, inputs):  # (exit 2: the file on disk is not what the report says)
+    errors = write(outcome, inputs)
+    for path, error in errors:
         click.echo(f"ecslint: error: {printable(error)}", err=True)
-        outcome.result.failed.append(path)
         outcome.fixed.pop(path)
+    if errors:  # report the files as they are on disk, and exit 2
+        outcome.result = lint([replace(item, data=_encoded(outcome.fixed[item.path], item.data))
+                               if item.path in outcome.fixed else item for item in inputs], registry, config)
+        outcome.result.failed.extend(path for path, _ in errors)
     if not quiet and outcome.fixed:
         files = len(outcome.fixed)
         fixed = sum(outcome.applied[path] for path in outcome.fixed)
