@@ -88,8 +88,12 @@ def main() -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Name the skipped files and why.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line.")
 @click.option("--hook", is_flag=True, hidden=True, help="The files are every staged file pre-commit passes.")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes to the files, then report what remains.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also the fixes that change behaviour.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead; write nothing (exit 1 if any).")
 def check(paths, output_format, output, fail_level, select, ignore, exclude, config_path, rules_dir, parameters,
-          var_files, with_cfn_lint, stdin_filename, color, category, verbose, quiet, hook) -> None:
+          var_files, with_cfn_lint, stdin_filename, color, category, verbose, quiet, hook, fix, unsafe_fixes,
+          diff) -> None:
     """Lint ECS task definitions (JSON or YAML files, directories, or - for standard input)."""
     from ecslint.config import ConfigError, load_config
     from ecslint.discover import collect
@@ -120,7 +124,12 @@ def check(paths, output_format, output, fail_level, select, ignore, exclude, con
         item.named = False
     if output:
         _refuse_to_overwrite_an_input(output, inputs)
-    result = lint(inputs, registry, config)
+    if fix or diff:
+        from ecslint.autofix import run
+
+        result = run(inputs, registry, config, unsafe=unsafe_fixes, diff=diff, quiet=quiet)
+    else:
+        result = lint(inputs, registry, config)
     if with_cfn_lint:
         registry = _with_cfn_lint(result, registry)
     use_color = output_format == "text" and not output and _use_color(color)
