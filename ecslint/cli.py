@@ -94,9 +94,12 @@ def main() -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Name the skipped files and why.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line.")
 @click.option("--hook", is_flag=True, hidden=True, help="The files are every staged file pre-commit passes.")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes to the files, then report what remains.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also the fixes that change behaviour.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead; write nothing (exit 1 if any).")
 def check(paths, output_format, output, fail_level, select, ignore, exclude, config_path, rules_dir, parameters,
           var_files, with_cfn_lint, stdin_filename, color, baseline_path, write_baseline, category, verbose, quiet,
-          hook) -> None:
+          hook, fix, unsafe_fixes, diff) -> None:
     """Lint ECS task definitions (JSON or YAML files, directories, or - for standard input)."""
     from ecslint.config import ConfigError, load_config
     from ecslint.discover import collect
@@ -133,8 +136,13 @@ def check(paths, output_format, output, fail_level, select, ignore, exclude, con
     if write_baseline:
         _refuse_to_overwrite_an_input(write_baseline, inputs, "baseline")
     known = _read_baseline(config.baseline) if config.baseline and not write_baseline else None
-    with Progress(len(inputs), enabled=not quiet and (output_format == "text" or bool(output))) as progress:
-        result = lint(inputs, registry, config, progress=progress.advance)
+    if fix or diff:
+        from ecslint.autofix import run
+
+        result = run(inputs, registry, config, unsafe=unsafe_fixes, diff=diff, quiet=quiet)
+    else:
+        with Progress(len(inputs), enabled=not quiet and (output_format == "text" or bool(output))) as progress:
+            result = lint(inputs, registry, config, progress=progress.advance)
     if with_cfn_lint:
         registry = _with_cfn_lint(result, registry)
     if write_baseline or known is not None:
@@ -295,3 +303,15 @@ def explain(rule_id: str, rules_dir: tuple[str, ...]) -> None:
     if rule is None:
         _fail(f"unknown rule {rule_id!r}; `ecslint rules` lists them")
     click.echo(rule_text(rule), nl=False)
+
+
+@main.command()
+@click.option("--debounce", type=click.IntRange(min=0), default=300, show_default=True, metavar="MS",
+              help="Milliseconds without an edit before a changed buffer is linted.")
+def server(debounce: int) -> None:
+    """Run the language server, over standard input and output (for editors)."""
+    try:
+        from ecslint.lsp.server import serve
+    except ImportError as exc:  # an install without its dependencies (pip --no-deps, a distribution package)
+        _fail(f"the language server needs pygls and lsprotocol ({exc}); pip install 'pygls>=2'")
+    serve(debounce / 1000)

@@ -45,7 +45,7 @@ def _is_virtualenv(directory: str) -> bool:
     return os.path.isfile(os.path.join(directory, "pyvenv.cfg"))
 
 
-def _walk(directory: str, excluded: Callable[[str], bool]) -> Iterator[tuple[str, str | None]]:
+def walk(directory: str, excluded: Callable[[str], bool]) -> Iterator[tuple[str, str | None]]:
     """The JSON/YAML files below ``directory`` (each with None), and the folders that could not be
     listed (each with why)."""
     errors: list[OSError] = []
@@ -138,7 +138,7 @@ def collect(paths: list[str], excluded: Callable[[str], bool], stdin_name: str |
             continue
         if os.path.isdir(path):
             walked.add(os.path.realpath(path))
-        found = _walk(path, excluded) if os.path.isdir(path) else [] if excluded(path) else [(path, None)]
+        found = walk(path, excluded) if os.path.isdir(path) else [] if excluded(path) else [(path, None)]
         for file, error in found:
             key = os.path.realpath(file)
             if key in seen:

@@ -131,6 +131,7 @@ class Result:
     failed: list[str] = field(default_factory=list)
     internal_errors: list[str] = field(default_factory=list)
     baselined: int = 0  # findings left out because the baseline records them
+    fixed: int = 0  # fixes applied to the files (--fix)
 
 
 def read_input(item: Input) -> Document | None:

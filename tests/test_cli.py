@@ -66,7 +66,7 @@ def test_findings_exit_1_with_compiler_style_lines(tmp_path):
     write(tmp_path, "td.json", FARGATE_BRIDGE)
     result = run(["check", "td.json"], tmp_path)
     assert result.exit_code == 1
-    assert result.stdout.startswith("td.json:4:18: error[ECS201] networkMode is 'bridge'")
+    assert result.stdout.startswith("td.json:4:18: error[ECS201] [*] networkMode is 'bridge'")
 
 
 def test_shortcut_without_check(tmp_path):

@@ -88,7 +88,7 @@ def test_every_text_run_ends_with_a_summary(tmp_path):
 def test_the_summary_counts_findings_by_level_and_fixes():
     finding = Finding("td.json", 1, 1, "ECS201", "m", 1, 2, "error", "n")
     warning = Finding("td.json", 2, 1, "ECS602", "m", 2, 2, "warning", "n")
-    result = Result(findings=[finding, warning, warning], linted=["td.json", "b.json"], baselined=4)
-    assert summary(result, fixed=3, elapsed=1.5) == \
+    result = Result(findings=[finding, warning, warning], linted=["td.json", "b.json"], baselined=4, fixed=3)
+    assert summary(result, elapsed=1.5) == \
         "1 error, 2 warnings (2 files linted; 4 in the baseline); 3 fixed; 1.50 s"
     assert summary(Result()) == "nothing linted (0 files linted); 0 fixed"

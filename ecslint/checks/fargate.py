@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Iterator, Sequence
 
-from ecslint.findings import Violation
+from ecslint.edits import fix, replace, setting
+from ecslint.findings import Fix, Violation
 from ecslint.model import ContainerDefinition, TaskDefinition, Volume, is_intrinsic, is_templated, literal_str
 from ecslint.model.values import is_placeholder
 from ecslint.tree import Node, as_str
@@ -17,15 +18,18 @@ def network_mode(task: TaskDefinition, ctx) -> Iterator[Violation]:
     if not task.is_fargate:
         return
     node, name = task.get("networkMode"), task.term("networkMode")
+    # Safe on a Fargate-only task; with EC2 as well, awsvpc also changes how the task runs on EC2.
+    to_awsvpc = fix(f"Set {name} to awsvpc", setting(task, task.node, "networkMode", "awsvpc"),
+                    safe=task.compatibilities == {"FARGATE"} and len(task.list("requiresCompatibilities")) == 1)
     if node is None or node.value is None:
         yield Violation(task.key("requiresCompatibilities"),
                         f"{task.label} requires FARGATE but sets no {name} (the default is bridge); "
                         "AWS rejects it with \"Fargate only supports network mode 'awsvpc'.\" "
-                        f"Add {task.setting('networkMode', 'awsvpc')}.")
+                        f"Add {task.setting('networkMode', 'awsvpc')}.", fix=to_awsvpc)
     elif isinstance(node.value, str) and not is_templated(node.value) and node.value.lower() != "awsvpc":
         yield Violation(node, f"{name} is '{node.value}' but {task.label} requires FARGATE; "
                               "AWS rejects it with \"Fargate only supports network mode 'awsvpc'.\" "
-                              "Use \"awsvpc\".")
+                              "Use \"awsvpc\".", fix=to_awsvpc)
 
 
 def _on_fargate(obj: ContainerDefinition | Volume) -> bool:
@@ -101,12 +105,23 @@ def cpu_memory(task: TaskDefinition, ctx) -> Iterator[Violation]:
         yield Violation(cpu_node, f"{task.term('cpu')} {_shown(cpu_node)} of {task.label} is not a CPU size "
                                   f"{offer}; AWS rejects it with \"Invalid 'cpu' setting for task.\" Use "
                                   f"{_one_of(cpus, 'CPU units')} (1024 units = 1 vCPU).")
-    elif memory_node is not None and parse_memory(memory_node.value) not in FARGATE_MEMORY[cpu]:
+    elif memory_node is not None and (size := parse_memory(memory_node.value)) not in FARGATE_MEMORY[cpu]:
         memory = task.term("memory")
         yield Violation(memory_node, f"{memory} {_shown(memory_node)} of {task.label} does not fit its "
                                      f"{task.term('cpu')} {_shown(cpu_node)} on Fargate; AWS rejects it with \"No "
                                      f"Fargate configuration exists for given values.\" With {cpu} CPU units, set "
-                                     f"{memory} to {_one_of(FARGATE_MEMORY[cpu], 'MiB')}.")
+                                     f"{memory} to {_one_of(FARGATE_MEMORY[cpu], 'MiB')}.",
+                        fix=_nearest_memory(task, memory_node, size, FARGATE_MEMORY[cpu]))
+
+
+def _nearest_memory(task: TaskDefinition, node: Node, size: int | None, valid: Sequence[int]) -> Fix | None:
+    """Memory set to the valid size nearest to ``size`` (the larger of two as near), written as the
+    value was (a string or a number). Unsafe: it changes what the task is given and is billed for."""
+    if size is None:
+        return None
+    nearest = min(valid, key=lambda option: (abs(option - size), -option))
+    value = str(nearest) if isinstance(node.value, str) else nearest
+    return fix(f"Set {task.term('memory')} to {nearest}", replace(task, node, value), safe=False)
 
 
 # --- ECS204: host and Docker volumes --------------------------------------------------------

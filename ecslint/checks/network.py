@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from ecslint.edits import fix, replace
 from ecslint.findings import Violation
 from ecslint.model import ContainerDefinition, literal_str
 from ecslint.tree import Node, as_int, as_str
@@ -48,7 +49,8 @@ def host_port_mismatch(container: ContainerDefinition, ctx) -> Iterator[Violatio
         yield Violation(host_node, f"{host_port} {host} of {container.label} differs from its "
                                    f"{container.term('containerPort', within='portMappings')} {port}, but "
                                    f"{container.task.term('networkMode')} is {mode}; {why} Remove {host_port} or set "
-                                   f"it to {port}.")
+                                   f"it to {port}.",
+                        fix=fix(f"Set {host_port} to {port}", replace(container, host_node, port)))
 
 
 def invalid_port_protocol(container: ContainerDefinition, ctx) -> Iterator[Violation]:

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, Iterator
 
+from ecslint.edits import fix, setting
 from ecslint.findings import Violation
 from ecslint.model import (AccessPoint, ContainerDefinition, ModelObject, Service, Volume, is_templated,
                            literal_str)
@@ -352,7 +353,9 @@ def efs_transit_encryption_required(volume: Volume, ctx) -> Iterator[Violation]:
                     f"EFS {volume_label(volume)} uses {reason} but {found[1]}; ECS requires "
                     "transit encryption whenever IAM authorization or an access point is used, as both work "
                     "through the TLS connection of the EFS mount helper. "
-                    f"Set {encryption_setting(volume)}.")
+                    f"Set {encryption_setting(volume)}.",
+                    fix=fix(f"Set {volume.term('transitEncryption', within='efsVolumeConfiguration')} to {ENABLED}",
+                            setting(volume, efs, "transitEncryption", ENABLED, within="efsVolumeConfiguration")))
 
 
 def efs_access_point_root_directory(volume: Volume, ctx) -> Iterator[Violation]:

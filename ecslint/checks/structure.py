@@ -15,6 +15,7 @@ import weakref
 from functools import partial
 from typing import Any, Iterator
 
+from ecslint.edits import renamed, retyped
 from ecslint.findings import Problems, Validation, Violation, collect
 from ecslint.model import Cluster, ModelObject, Service, TaskDefinition
 from ecslint.model.values import literal_node, placeholder
@@ -176,7 +177,8 @@ def _wrong_type(obj: ModelObject, path: JsonPath, node: Node, expected: str | li
     elif types == ["array"] and isinstance(value, dict):
         fix = f"Put it in a list: [{json_value(value, 100)}]."
     return Violation(node, f"{where} of {label} is {json_value(value)}, but the ECS API expects {words} here; the "
-                           f"AWS CLI and the SDKs reject it (the CLI with \"{cli}\"). {fix}")
+                           f"AWS CLI and the SDKs reject it (the CLI with \"{cli}\"). {fix}",
+                     fix=retyped(obj, node, types[0]))
 
 
 def _not_in_enum(obj: ModelObject, path: JsonPath, node: Node, allowed: list[Any]) -> Violation:
@@ -210,11 +212,13 @@ def _unknown_key(obj: ModelObject, path: JsonPath, node: Node, key: str, known: 
     question, fix = (f"; did you mean '{suggestion}'?", "") if suggestion else (".", " Remove it or fix its name.")
     moved = _belongs_elsewhere(obj, path, key)
     if moved is not None:
-        question, fix = moved, ""
+        question, fix, suggestion = moved, "", None
+    spelled = _spelled(obj, path + [suggestion]).rsplit(".", 1)[-1] if suggestion else None
     return Violation(node.key_node(key) or node,
                      f"{where} of {label} is not a key the ECS API knows{question} The AWS CLI rejects it "
                      f"with \"Unknown parameter in {dotted(path) or 'input'}: \"{key}\", must be one of: ...\", and "
-                     f"tools that drop unknown keys silently lose its value.{fix}")
+                     f"tools that drop unknown keys silently lose its value.{fix}",
+                     fix=renamed(obj, node, key, spelled))
 
 
 def _missing(obj: ModelObject, path: JsonPath, value: Node | None, parent: Node, schema: dict[str, Any],

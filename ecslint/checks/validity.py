@@ -11,7 +11,8 @@ import re
 from typing import Callable, Iterator, NamedTuple
 
 from ecslint.checks.structure import JsonPath, missing_members, validation
-from ecslint.findings import Violation
+from ecslint.edits import fix, replace
+from ecslint.findings import Fix, Violation
 from ecslint.model import Cluster, ContainerDefinition, Service, TaskDefinition, is_templated, literal_str
 from ecslint.tree import Node, as_bool, as_int, as_str
 from ecslint.units import parse_cpu, parse_memory
@@ -50,7 +51,14 @@ def no_essential_container(task: TaskDefinition, ctx) -> Iterator[Violation]:
                         f"every container of {task.label} sets {essential}: false; AWS rejects a task definition "
                         "without an essential container, since ECS stops a task when an essential container exits. "
                         f"Set {task.setting('essential', True, within='containerDefinitions')} on the main container "
-                        "(or leave it out: it defaults to true).")
+                        "(or leave it out: it defaults to true).", fix=_only_essential(task, essential))
+
+
+def _only_essential(task: TaskDefinition, essential: str) -> Fix | None:
+    """The only container made essential (with several, which one is main is not obvious)."""
+    if len(task.containers) != 1:
+        return None
+    return fix(f"Set {essential} to true", replace(task.containers[0], task.containers[0].get("essential"), True))
 
 
 # ECS102 ---------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import json
 
 from ecslint import __version__
 from ecslint.engine import Result
+from ecslint.findings import Fix
 from ecslint.registry import Registry
 
 SCHEMA_VERSION = 1
@@ -26,6 +27,7 @@ def render(result: Result, registry: Registry, **_: object) -> str:
             "end_line": f.end_line,
             "end_column": f.end_col,
             "help_uri": rule.help_uri if rule else None,
+            "fix": _fix(f.fix),
         })
     document = {
         "version": SCHEMA_VERSION,
@@ -38,3 +40,12 @@ def render(result: Result, registry: Registry, **_: object) -> str:
         },
     }
     return json.dumps(document, indent=2, sort_keys=False) + "\n"
+
+
+def _fix(fix: Fix | None) -> dict | None:
+    """A finding's fix: its title, whether ``--fix`` applies it, and its edits (1-based, end excluded)."""
+    if fix is None:
+        return None
+    edits = [{"line": e.line, "column": e.col, "end_line": e.end_line, "end_column": e.end_col, "text": e.text}
+             for e in fix.edits]
+    return {"title": fix.title, "safe": fix.safe, "edits": edits}

@@ -19,6 +19,7 @@ from urllib.parse import quote
 from ecslint import __version__
 from ecslint.docs import rule_markdown
 from ecslint.engine import Result
+from ecslint.findings import Fix
 from ecslint.fingerprint import fingerprints
 from ecslint.registry import Registry, Rule
 from ecslint.repository import repository_path, source_root
@@ -97,6 +98,7 @@ def render(result: Result, registry: Registry, category: str | None = None, **_:
                 "primaryLocationLineHash": f"{digest}:{occurrences[digest]}",
                 FINGERPRINT: f"{stable}:{shared[stable]}",
             },
+            **({"fixes": [_fix(f.fix, location)]} if f.fix is not None else {}),
         })
     run: dict = {
         "tool": {"driver": {
@@ -124,3 +126,15 @@ def render(result: Result, registry: Registry, category: str | None = None, **_:
         run["automationDetails"] = {"id": category if category.endswith("/") else f"{category}/"}
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _fix(fix: Fix, location: dict) -> dict:
+    """A finding's fix as a SARIF fix: one artifact change of replacements (an empty deleted region
+    is an insertion); an unsafe fix says so in its description."""
+    replacements = [{
+        "deletedRegion": {"startLine": e.line, "startColumn": e.col, "endLine": e.end_line, "endColumn": e.end_col},
+        "insertedContent": {"text": e.text},
+    } for e in fix.edits]
+    text = fix.title if fix.safe else f"{fix.title} (unsafe: applied only with --unsafe-fixes)"
+    return {"description": {"text": text}, "artifactChanges": [{"artifactLocation": location,
+                                                                "replacements": replacements}]}

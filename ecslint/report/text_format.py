@@ -1,4 +1,5 @@
-"""Text output, like a compiler's: ``path:line:col: level[RULE-ID] message``.
+"""Text output, like a compiler's: ``path:line:col: level[RULE-ID] message`` (``[*]`` after the rule id:
+``--fix`` repairs it).
 
 On a terminal the findings are grouped by file (a blank line between files) and coloured;
 piped output, or ``NO_COLOR``, is plain, one finding a line.
@@ -22,17 +23,18 @@ def render(result: Result, registry: Registry, color: bool = False, **_: object)
             lines.append("")
         previous = f.path
         path = printable(f.path)  # messages are made printable when findings are made
+        fixable = " [*]" if f.fix is not None and f.fix.safe else ""  # `--fix` repairs it
         if color:
             lines.append(
                 f"{_BOLD}{path}:{f.line}:{f.col}:{_RESET} {_COLOURS[f.level]}{f.level}{_RESET}"
-                f"[{_BOLD}{f.rule}{_RESET}] {f.message} {_DIM}({f.name}){_RESET}"
+                f"[{_BOLD}{f.rule}{_RESET}]{fixable} {f.message} {_DIM}({f.name}){_RESET}"
             )
         else:
-            lines.append(f"{path}:{f.line}:{f.col}: {f.level}[{f.rule}] {f.message}")
+            lines.append(f"{path}:{f.line}:{f.col}: {f.level}[{f.rule}]{fixable} {f.message}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def summary(result: Result, fixed: int = 0, elapsed: float | None = None) -> str:
+def summary(result: Result, elapsed: float | None = None) -> str:
     """One closing line for standard error: what was linted and skipped, found by level (and left
     out as the baseline records it), fixed, and how long it took (``elapsed`` seconds)."""
     counts = {level: 0 for level in ("error", "warning", "info")}
@@ -49,4 +51,4 @@ def summary(result: Result, fixed: int = 0, elapsed: float | None = None) -> str
     if result.baselined:
         parts.append(f"{result.baselined} in the baseline")
     timing = f"; {elapsed:.2f} s" if elapsed is not None else ""
-    return f"{found} ({'; '.join(parts)}); {fixed} fixed{timing}"
+    return f"{found} ({'; '.join(parts)}); {result.fixed} fixed{timing}"

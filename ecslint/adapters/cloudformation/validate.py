@@ -15,6 +15,7 @@ from functools import lru_cache, partial
 from typing import Any, Callable
 
 from ecslint.adapters.cloudformation.schemas import resource_schema
+from ecslint.edits import renamed, retyped
 from ecslint.findings import Problems, Validation, Violation, collect
 from ecslint.model import ModelObject, Resource
 from ecslint.model.values import literal_node, placeholder, shown
@@ -176,7 +177,7 @@ def _wrong_type(obj: ModelObject, resource: Resource, path: list[str | int], nod
     if types[0] == "array" and isinstance(value, dict):
         fix = "Write it as a list: a '- ' before the first key of each item."
     return Violation(node, f"{where} of {label} is {json_value(value)}, but CloudFormation expects {type_words(types)} "
-                           f"here; it rejects the resource with \"{said}\". {fix}")
+                           f"here; it rejects the resource with \"{said}\". {fix}", fix=retyped(obj, node, types[0]))
 
 
 def _not_in_enum(obj: ModelObject, path: list[str | int], node: Node, allowed: list[Any]) -> Violation:
@@ -195,7 +196,8 @@ def _unknown_key(obj: ModelObject, path: list[str | int], node: Node, key: str, 
     question, fix = (f"; did you mean '{suggestion}'?", "") if suggestion else (".", " Remove it or fix its name.")
     return Violation(node.key_node(key) or node,
                      f"{where} of {label} is not a property CloudFormation knows{question} CloudFormation rejects "
-                     f"it with \"Encountered unsupported property {short(key, 60)}\".{fix}")
+                     f"it with \"Encountered unsupported property {short(key, 60)}\".{fix}",
+                     fix=renamed(obj, node, key, suggestion))
 
 
 def _missing(obj: ModelObject, resource: Resource, path: list[str | int], parent: Node) -> Violation:
