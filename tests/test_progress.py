@@ -92,3 +92,10 @@ def test_the_summary_counts_findings_by_level_and_fixes():
     assert summary(result, elapsed=1.5) == \
         "1 error, 2 warnings (2 files linted; 4 in the baseline); 3 fixed; 1.50 s"
     assert summary(Result()) == "nothing linted (0 files linted); 0 fixed"
+
+
+def test_the_summary_says_how_many_fixes_were_applied(tmp_path):
+    write(tmp_path, "td.json", FARGATE_BRIDGE)
+    result = run(["check", "--fix", "td.json"], tmp_path)
+    assert result.exit_code == 0
+    assert re.search(r"^no problems \(1 file linted\); 1 fixed; \d+\.\d\d s$", result.stderr, re.M), result.stderr
