@@ -424,5 +424,6 @@ def test_a_file_that_cannot_be_written_is_an_error(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "replace", refuse)
     code, output = _run("--fix", str(path))
-    assert code == 2 and "cannot write the fixes to" in output and "fixed" not in output and "ECS201" in output
+    assert code == 2 and "cannot write the fixes to" in output and "ECS201" in output
+    assert "changed)" not in output and "; 0 fixed;" in output, "a fix not written is not counted"
     assert path.read_text() == BRIDGE and [p.name for p in tmp_path.iterdir()] == ["task.json"]
