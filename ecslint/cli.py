@@ -92,7 +92,7 @@ def main() -> None:
               help="Record today's findings in this baseline file (and report none of them).")
 @click.option("--category", help="SARIF run category (runAutomationDetails), for several analyses of one commit.")
 @click.option("-v", "--verbose", is_flag=True, help="Name the skipped files and why.")
-@click.option("-q", "--quiet", is_flag=True, help="No summary line.")
+@click.option("-q", "--quiet", is_flag=True, help="No summary line and no progress.")
 @click.option("--hook", is_flag=True, hidden=True, help="The files are every staged file pre-commit passes.")
 @click.option("--fix", is_flag=True, help="Apply the safe fixes to the files, then report what remains.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also the fixes that change behaviour.")

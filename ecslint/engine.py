@@ -15,7 +15,7 @@ from typing import Callable
 from ecslint.adapters import NOT_ECS, Adapted, AdaptOptions, adapt, may_hold_ecs
 from ecslint.config import Config
 from ecslint.findings import LEVEL_RANK, Finding, Fix
-from ecslint.fingerprint import Locator
+from ecslint.fingerprint import logical_locations
 from ecslint.link import link
 from ecslint.model import ModelObject, Project, Scenario, WorkflowStep
 from ecslint.read import Document, ParseError, decode, guess_format, parse
@@ -66,6 +66,13 @@ class Findings:
         self._ignored: dict[tuple[str, str], bool] = {}
         # (path, line, col, rule, message) -> (index in kept, scenarios it holds in, a scenario)
         self._scenarios: dict[tuple, tuple[int, set[int], Scenario]] = {}
+        self._within: list[tuple[int, ModelObject, Node]] = []  # (index in kept, object, node)
+
+    def locate(self) -> None:
+        """Give each kept finding on an object its logical location (see :mod:`ecslint.fingerprint`)."""
+        wheres = logical_locations([(obj, node) for _, obj, node in self._within])
+        for (index, _, _), where in zip(self._within, wheres):
+            self.kept[index] = replace(self.kept[index], where=where)
 
     def ignored(self, path: str, rule: Rule) -> bool:
         key = (path, rule.id)
@@ -74,7 +81,9 @@ class Findings:
         return self._ignored[key]
 
     def add(self, node: Node, path: str, rule: Rule, message: str, scenario: Scenario | None = None,
-            fix: Fix | None = None, where: str = "") -> None:
+            fix: Fix | None = None, within: ModelObject | None = None) -> None:
+        """A finding of ``rule`` at ``node``; ``within``: the object the node belongs to, which
+        :meth:`locate` names it by."""
         if scenario is not None:
             key = (path, node.line, node.col, rule.id, message)
             seen = self._scenarios.get(key)
@@ -85,7 +94,9 @@ class Findings:
                 self._scenarios[key] = (len(self.kept), {scenario.index}, scenario)
         if self.kept_per_file[path] < KEPT_PER_FILE:
             self.kept_per_file[path] += 1
-            self.kept.append(Finding.at(node, path, rule.id, rule.name, rule.level, message, fix, where))
+            self.kept.append(Finding.at(node, path, rule.id, rule.name, rule.level, message, fix))
+            if within is not None:
+                self._within.append((len(self.kept) - 1, within, node))
         else:
             self.count(path, rule, 1)
 
@@ -166,6 +177,7 @@ def lint(inputs: list[Input], registry: Registry, config: Config,
     findings = Findings(config)
     _run_rules(project, enabled, findings, result)
     _duplicate_keys(documents + context, enabled, findings)
+    findings.locate()
     findings.say_when()
     by_path: dict[str, list[Finding]] = {}
     for finding in findings.kept:
@@ -296,7 +308,6 @@ def _capped(own: list[Finding], unkept: Counter[str], registry: Registry) -> lis
 
 
 def _run_rules(project: Project, enabled: dict[str, Rule], findings: Findings, result: Result) -> None:
-    locator = Locator()
     for rule in enabled.values():
         if rule.engine_check:
             continue
@@ -312,8 +323,7 @@ def _run_rules(project: Project, enabled: dict[str, Rule], findings: Findings, r
                 for violation in check(obj, ctx) or ():
                     where = violation.within or obj
                     path = violation.node.file or where.source.path
-                    findings.add(violation.node, path, rule, violation.message, where.scenario, violation.fix,
-                                 locator.where(where, violation.node))
+                    findings.add(violation.node, path, rule, violation.message, where.scenario, violation.fix, where)
             except Exception:
                 detail = traceback.format_exc(limit=-3).strip().splitlines()[-1]
                 result.internal_errors.append(f"rule {rule.id} failed on {obj.source.path}: {detail}")

@@ -21,52 +21,56 @@ from ecslint.tree import Node
 _NUMBER = re.compile(r"\d+")
 
 
-def member_paths(root: Node) -> dict[int, str]:
-    """Every node under ``root`` (by ``id``) with its member path from ``root``:
+def member_paths(root: Node, wanted: set[int]) -> dict[int, str]:
+    """The member path from ``root`` of each node under it whose ``id`` is in ``wanted``:
     ``containerDefinitions[name=web].portMappings[0].hostPort``; a key node ends in `` (key)``.
     A list item that is a mapping with a string ``name`` (or ``Name``) is named by it, so
-    reordering a list keeps the paths of its items."""
-    paths: dict[int, str] = {}
-    stack = [(root, "")]
-    while stack:
-        node, path = stack.pop()
-        if id(node) in paths:
-            continue  # reached again (a YAML alias): the first path stays
-        paths[id(node)] = path
-        if node.is_map:
-            for key, child in node.value.items():
-                child_path = f"{path}.{key}" if path else key
-                stack.append((child, child_path))
-                key_node = node.keys.get(key) if node.keys else None
-                if key_node is not None:
-                    paths.setdefault(id(key_node), f"{child_path} (key)")
-        else:
-            for index, child in enumerate(node.elements()):
-                name = child.get("name") or child.get("Name")
-                label = f"name={name.value}" if name is not None and isinstance(name.value, str) else str(index)
-                stack.append((child, f"{path}[{label}]"))
-    return paths
+    reordering a list keeps the paths of its items. One walk, that keeps only the paths wanted (an
+    object of a million values costs no million strings)."""
+    found: dict[int, str] = {id(root): ""} if id(root) in wanted else {}
+    stack: list[tuple[Iterator[tuple[Node, str, bool]], str]] = [(_members(root), "")]
+    while stack and len(found) < len(wanted):
+        members, path = stack[-1]
+        step = next(members, None)
+        if step is None:
+            stack.pop()
+            continue
+        child, label, is_key = step
+        child_path = f"{path}{label}" if label.startswith("[") or not path else f"{path}.{label}"
+        if id(child) in wanted:
+            found.setdefault(id(child), f"{child_path} (key)" if is_key else child_path)
+        if not is_key and (child.is_map or child.is_seq):
+            stack.append((_members(child), child_path))
+    return found
 
 
-class Locator:
-    """The logical location of the nodes that checks flag on model objects, with each object's
-    member paths computed once, when a finding first needs them."""
+def _members(node: Node) -> Iterator[tuple[Node, str, bool]]:
+    """A mapping's keys (as key nodes) and values, or a list's items, with their labels."""
+    for key, child in node.items():
+        key_node = node.keys.get(key) if node.keys else None
+        if key_node is not None:
+            yield key_node, key, True
+        yield child, key, False
+    for index, child in enumerate(node.elements()):
+        name = child.get("name") or child.get("Name")
+        yield child, f"[name={name.value}]" if name is not None and isinstance(name.value, str) else f"[{index}]", False
 
-    def __init__(self) -> None:
-        self._paths: dict[int, tuple[Any, dict[int, str]]] = {}
 
-    def where(self, obj: Any, node: Node) -> str:
-        """``<object label> <member path>``; a node outside the object is named by its value."""
-        root = getattr(obj, "node", None)
-        if root is None:
-            return ""
-        key = id(obj)
-        if key not in self._paths:
-            self._paths[key] = (obj, member_paths(root))  # (the object kept, so its id stays its own)
-        path = self._paths[key][1].get(id(node))
+def logical_locations(flagged: list[tuple[Any, Node]]) -> list[str]:
+    """For each (model object, node it flags): ``<object label> <member path>``, the member path
+    computed in one walk of each object; a node outside its object is named by its value."""
+    wanted: dict[int, tuple[Any, set[int]]] = {}
+    for obj, node in flagged:
+        wanted.setdefault(id(obj), (obj, set()))[1].add(id(node))
+    paths = {key: member_paths(obj.node, nodes) if isinstance(getattr(obj, "node", None), Node) else {}
+             for key, (obj, nodes) in wanted.items()}
+    wheres = []
+    for obj, node in flagged:
+        path = paths[id(obj)].get(id(node))
         if path is None:
             path = f"?={node.value!r}" if node.is_scalar else "?"
-        return f"{obj.label} {path}".rstrip()
+        wheres.append(f"{getattr(obj, 'label', '')} {path}".strip())
+    return wheres
 
 
 def fingerprint(finding: Finding, uri: str) -> str:
