@@ -71,7 +71,7 @@ class Findings:
     def locate(self) -> None:
         """Give each kept finding on an object its logical location (see :mod:`ecslint.fingerprint`)."""
         wheres = logical_locations([(obj, node) for _, obj, node in self._within])
-        for (index, _, _), where in zip(self._within, wheres):
+        for (index, _, _), where in zip(self._within, wheres, strict=True):
             self.kept[index] = replace(self.kept[index], where=where)
 
     def ignored(self, path: str, rule: Rule) -> bool:
