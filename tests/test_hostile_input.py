@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import string
 import subprocess
 import sys
@@ -229,8 +228,8 @@ def test_a_million_wrong_values_are_counted_not_listed():
         measure = ("import resource, subprocess, sys; proc = subprocess.run(sys.argv[1:]); "
                    "sys.stderr.write(f'\\nmaxrss={resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}'); "
                    "sys.exit(proc.returncode)")
-        proc = subprocess.run([sys.executable, "-c", measure, sys.executable, "-m", "ecslint", "check", "-f", "json",
-                               str(path)], capture_output=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        command = [sys.executable, "-c", measure, sys.executable, "-m", "ecslint", "check", "-f", "json", str(path)]
+        proc = subprocess.run(command, capture_output=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
         peak_mib = int(proc.stderr.rsplit(b"maxrss=", 1)[1]) / 1024
     finally:
         path.unlink()
