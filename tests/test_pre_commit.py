@@ -84,12 +84,18 @@ def project(tmp_path: Path) -> Path:
     return repo
 
 
-def test_try_repo_passes_clean_and_non_ecs_files_silently(tmp_path, hook_repo, environment):
+def staged(tmp_path: Path, task_definition: str) -> Path:
+    """A project with a task definition and the non-ECS files staged."""
     repo = project(tmp_path)
-    write(repo, "deploy/task-definition.json", CLEAN)
+    write(repo, "deploy/task-definition.json", task_definition)
     for name, text in NOT_ECS.items():
         write(repo, name, text)
     git(repo, "add", ".")
+    return repo
+
+
+def test_try_repo_passes_clean_and_non_ecs_files_silently(tmp_path, hook_repo, environment):
+    repo = staged(tmp_path, CLEAN)
     proc = pre_commit(repo, environment, "try-repo", str(hook_repo[0]), "ecslint", "--ref", hook_repo[1],
                       "--verbose")
     output = proc.stdout + proc.stderr
@@ -101,11 +107,7 @@ def test_try_repo_passes_clean_and_non_ecs_files_silently(tmp_path, hook_repo, e
 
 
 def test_try_repo_fails_on_a_bad_task_definition(tmp_path, hook_repo, environment):
-    repo = project(tmp_path)
-    write(repo, "deploy/task-definition.json", FARGATE_BRIDGE)
-    for name, text in NOT_ECS.items():
-        write(repo, name, text)
-    git(repo, "add", ".")
+    repo = staged(tmp_path, FARGATE_BRIDGE)
     proc = pre_commit(repo, environment, "try-repo", str(hook_repo[0]), "ecslint", "--ref", hook_repo[1])
     output = proc.stdout + proc.stderr
     assert proc.returncode == 1, output
