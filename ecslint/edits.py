@@ -168,8 +168,15 @@ def insert(obj: ModelObject, mapping: Node | None, name: str, value: Any) -> Edi
     if _quoted(first) is None or not _inside(first, mapping) or not _inside(first, _resource_node(obj)):
         return None
     member = writer.member(name, value)
-    if member is None:
-        return None
+    return None if member is None else member_first(mapping, member, writer)
+
+
+def member_first(mapping: Node, member: str, writer: Writer) -> Edit:
+    """``member``, as ``writer``'s format writes it, added to ``mapping`` before its first member, on a
+    line of its own when the members are on lines of their own; between the braces of an empty one."""
+    if not mapping.keys:
+        return Edit(mapping.line, mapping.col + 1, mapping.line, mapping.col + 1, f" {member} ")
+    first = min(mapping.keys.values(), key=lambda k: (k.line, k.col))
     # A YAML block mapping starts at its first key; a mapping in braces starts before it.
     braced = (first.line, first.col) != (mapping.line, mapping.col)
     after = ", " if braced and first.line == mapping.line else writer.separator(braced) + "\n" + " " * (first.col - 1)

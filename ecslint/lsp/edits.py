@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 
 from ecslint.adapters.cloudformation import resources_of
+from ecslint.edits import WRITERS, member_first
 from ecslint.findings import Edit, Finding
 from ecslint.read import Document
 from ecslint.tree import Node
 
+JSON = WRITERS["json"]
 _OWN_LINE_DIRECTIVE = re.compile(r"^[ \t]*(?:#|//)[ \t]*ecslint:[ \t]*ignore\[[^\]]*(?=\])")
 
 
@@ -24,7 +26,7 @@ def ignore_edit(document: Document, finding: Finding) -> Edit | None:
     if document.fmt in ("yaml", "hcl"):
         return _comment_above(document.text, finding)
     if document.fmt == "json" and document.roots:
-        return _metadata_entry(document.roots[0], document.text.splitlines(), finding.rule, finding.line)
+        return _metadata_entry(document.roots[0], finding.rule, finding.line)
     return None
 
 
@@ -44,7 +46,7 @@ def _indent(line: str) -> str:
     return line[: len(line) - len(line.lstrip(" \t"))]
 
 
-def _metadata_entry(root: Node, lines: list[str], rule: str, line: int) -> Edit | None:
+def _metadata_entry(root: Node, rule: str, line: int) -> Edit | None:
     """The rule added to the ignore list of the template resource that spans ``line``."""
     resources = resources_of(root)
     resource = next((r for r in resources.value.values() if r.is_map and r.line <= line <= r.end_line),
@@ -53,25 +55,14 @@ def _metadata_entry(root: Node, lines: list[str], rule: str, line: int) -> Edit 
         return None
     metadata = resource.get("Metadata")
     if metadata is None:
-        return _insert_member(resource, f'"Metadata": {{"ecslint": {{"ignore": ["{rule}"]}}}}', lines)
+        return member_first(resource, f'"Metadata": {{"ecslint": {{"ignore": ["{rule}"]}}}}', JSON)
     ecslint = metadata.get("ecslint")
     if ecslint is None:
-        return _insert_member(metadata, f'"ecslint": {{"ignore": ["{rule}"]}}', lines) if metadata.is_map else None
+        return member_first(metadata, f'"ecslint": {{"ignore": ["{rule}"]}}', JSON) if metadata.is_map else None
     ignore = ecslint.get("ignore")
     if ignore is None:
-        return _insert_member(ecslint, f'"ignore": ["{rule}"]', lines) if ecslint.is_map else None
+        return member_first(ecslint, f'"ignore": ["{rule}"]', JSON) if ecslint.is_map else None
     if not ignore.is_seq:
         return None
     text = f'"{rule}", ' if ignore.value else f'"{rule}"'
     return Edit(ignore.line, ignore.col + 1, ignore.line, ignore.col + 1, text)
-
-
-def _insert_member(mapping: Node, member: str, lines: list[str]) -> Edit:
-    """``member`` inserted first in a JSON object, on a line of its own when its members have theirs."""
-    first = next(iter(mapping.keys.values()), None) if mapping.keys else None
-    comma = "," if first is not None else ""
-    if first is not None and first.line > mapping.line and first.line <= len(lines):
-        text = f"\n{_indent(lines[first.line - 1])}{member}{comma}"
-    else:
-        text = f" {member}{comma} " if first is None else f" {member}{comma}"
-    return Edit(mapping.line, mapping.col + 1, mapping.line, mapping.col + 1, text)
