@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ecslint.model import ModelObject, Service, Source, TaskDefinition
 from ecslint.model.ecs import READ_ONLY_TASK_FIELDS
 from ecslint.model.values import literal_str
+from ecslint.repository import repository_root
 from ecslint.tree import Node, as_str
 
 if TYPE_CHECKING:
@@ -140,11 +142,12 @@ def config_naming(path: str, options: AdaptOptions) -> Deployment | None:
 
     shown = display_path(path)
     directory = os.path.dirname(os.path.abspath(path))
+    top = repository_root(directory)
     for _ in range(MAX_LEVELS):
         for found in _configs_in(directory, options):
             if shown in (found.task_definition, found.service_definition):
                 return found
-        if os.path.isdir(os.path.join(directory, ".git")) or os.path.dirname(directory) == directory:
+        if (top is not None and Path(directory).resolve() == top) or os.path.dirname(directory) == directory:
             return None
         directory = os.path.dirname(directory)
     return None
