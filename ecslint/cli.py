@@ -73,7 +73,9 @@ def main() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report to a file.")
 @click.option("--fail-level", type=click.Choice(["error", "warning", "info", "none"]),
               help="Exit 1 when a finding at or above this level is reported [default: warning].")
-@click.option("--select", multiple=True, help="Only these rules (ids, prefixes, names; comma-separated).")
+@click.option("--select", multiple=True,
+              help="Only these rules (ids, prefixes, names, tags such as security, default or ALL; comma-separated).")
+@click.option("--extend-select", multiple=True, help="These rules too, on top of the selection (e.g. security).")
 @click.option("--ignore", multiple=True, help="Not these rules (ids, prefixes, names; comma-separated).")
 @click.option("--exclude", multiple=True, help="Glob of files or directories to skip (repeatable).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file to use.")
@@ -97,7 +99,7 @@ def main() -> None:
 @click.option("--fix", is_flag=True, help="Apply the safe fixes to the files, then report what remains.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also the fixes that change behaviour.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead; write nothing (exit 1 if any).")
-def check(paths, output_format, output, fail_level, select, ignore, exclude, config_path, rules_dir, parameters,
+def check(paths, output_format, output, fail_level, select, extend_select, ignore, exclude, config_path, rules_dir, parameters,
           var_files, with_cfn_lint, stdin_filename, color, baseline_path, write_baseline, category, verbose, quiet,
           hook, fix, unsafe_fixes, diff) -> None:
     """Lint ECS task definitions (JSON or YAML files, directories, or - for standard input)."""
@@ -117,7 +119,8 @@ def check(paths, output_format, output, fail_level, select, ignore, exclude, con
         if select:
             config.select = _split(select)
             if not config.select:  # `--select "$RULES"` with an empty variable must not switch ecslint off
-                raise ConfigError("--select names no rule; give rule ids, prefixes or names, or ALL")
+                raise ConfigError("--select names no rule; give rule ids, prefixes, names or tags, or ALL")
+        config.extend_select = config.extend_select + _split(extend_select)
         if ignore:
             config.ignore = config.ignore + _split(ignore)
         config.exclude = config.exclude + list(exclude)
@@ -285,11 +288,12 @@ def list_rules(output_format: str, rules_dir: tuple[str, ...]) -> None:
         click.echo(rules_page(registry), nl=False)
         return
     if output_format == "json":
-        rows = [{"id": r.id, "name": r.name, "level": r.level, "summary": r.summary, "tags": r.tags} for r in registry]
+        rows = [{"id": r.id, "name": r.name, "level": r.level, "default": r.default, "summary": r.summary,
+                 "tags": r.tags} for r in registry]
         click.echo(json.dumps(rows, indent=2))
         return
     for rule in registry:
-        click.echo(f"{rule.id}  {rule.level:<7}  {rule.name:<38}  {rule.summary}")
+        click.echo(f"{rule.id}  {rule.level:<7}  {rule.name:<38}  {'' if rule.default else '(opt-in) '}{rule.summary}")
 
 
 @main.command()

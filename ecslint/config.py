@@ -2,8 +2,10 @@
 
 The file is found upward from the working directory (``--config`` names one). Keys::
 
-    select: [ECS2, ECS301]          # ids, id prefixes, rule names or ALL (default: ALL)
+    select: [ECS2, ECS301]          # ids, id prefixes, rule names, tags, default or ALL (default: default)
+    extend-select: [security]       # more rules on top of select (the opt-in security rule set)
     ignore: [ECS303]
+    options: {image-registry-not-allowed: {registries: [public.ecr.aws]}}   # rule settings
     levels: {ECS303: error}         # per-rule level overrides (selector -> error|warning|info)
     per-file-ignores: {"legacy/*.json": [ECS2]}
     exclude: ["generated/**"]
@@ -12,7 +14,8 @@ The file is found upward from the working directory (``--config`` names one). Ke
     var-files: [envs/prod.tfvars]   # Terraform variable values
 
 Selectors resolve like ruff's: the most specific selector that matches a rule wins, and
-``ignore`` wins a tie. Command-line options override the file.
+``ignore`` wins a tie. ``default`` names the rules that run unless switched off; ``ALL`` names every
+rule, the opt-in ones too; a tag (``security``) names the rules that carry it. Command-line options override the file.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from ecslint.repository import repository_root
 from ecslint.resources import data_dir
 
 CONFIG_FILES = (".ecslint.yaml", ".ecslint.yml", "pyproject.toml")
+DEFAULT_SET = "default"  # the selector of the rules that run unless switched off
 FAIL_LEVELS = ("error", "warning", "info", "none")
 
 
@@ -41,8 +45,10 @@ class ConfigError(Exception):
 class Config:
     """Settings for one run."""
 
-    select: list[str] = field(default_factory=lambda: ["ALL"])
+    select: list[str] = field(default_factory=lambda: [DEFAULT_SET])
+    extend_select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)  # rule id or name -> option -> value
     levels: dict[str, str] = field(default_factory=dict)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     exclude: list[str] = field(default_factory=list)
@@ -56,16 +62,26 @@ class Config:
     def resolve(self, registry: Registry) -> dict[str, Rule]:
         """The enabled rules, by id (with level overrides applied to copies)."""
         per_file = [selector for selectors in self.per_file_ignores.values() for selector in selectors]
-        _check_selectors(registry, self.select + self.ignore + list(self.levels) + per_file, self.path)
+        selected = self.select + self.extend_select
+        _check_selectors(registry, selected + self.ignore + list(self.levels) + per_file, self.path)
+        _check_options(registry, self.options, self.path)
         enabled: dict[str, Rule] = {}
         for rule in registry:
-            if not _selected(rule, self.select, self.ignore):
+            if not _selected(rule, selected, self.ignore):
                 continue
             level = _most_specific(rule, self.levels)
             if level is not None and level != rule.level:
                 rule = _with_level(rule, level)
             enabled[rule.id] = rule
         return enabled
+
+    def option(self, rule: Rule, name: str) -> Any:
+        """The value of a rule's setting: as the configuration gives it, or the rule's default."""
+        for key in (rule.id, rule.name):
+            values = self.options.get(key) or {}
+            if name in values:
+                return values[name]
+        return rule.options[name].default
 
     def ignored_in(self, path: str, rule: Rule) -> bool:
         """Whether ``per-file-ignores`` switches ``rule`` off for the file at ``path``."""
@@ -85,12 +101,17 @@ def _with_level(rule: Rule, level: str) -> Rule:
 
 
 def _specificity(rule: Rule, selector: str) -> int:
-    """How specifically ``selector`` names ``rule`` (0 = not at all)."""
+    """How specifically ``selector`` names ``rule`` (0 = not at all): ``ALL`` and ``default`` least,
+    then a tag, an id prefix (the longer the more), and the rule's own id or name most."""
     selector = selector.strip()
     if selector.upper() == "ALL":
         return 1
+    if selector.lower() == DEFAULT_SET:
+        return int(rule.default)
     if selector.lower() == rule.name or selector.upper() == rule.id:
         return 100
+    if selector.lower() in rule.tags:
+        return 2
     if rule.id.startswith(selector.upper()) and selector:
         return 1 + len(selector)
     return 0
@@ -116,6 +137,26 @@ def _check_selectors(registry: Registry, selectors: list[str], origin: str | Non
         if not any(_specificity(rule, selector) for rule in registry):
             where = f" in {origin}" if origin else ""
             raise ConfigError(f"unknown rule selector {selector!r}{where}")
+
+
+def _check_options(registry: Registry, options: dict[str, dict[str, Any]], origin: str | None) -> None:
+    """Every rule the options name exists, and has those settings, with values of the right form."""
+    where = f" in {origin}" if origin else ""
+    for key, values in options.items():
+        rule = registry.lookup(key)
+        if rule is None:
+            raise ConfigError(f"options: unknown rule {key!r}{where}")
+        for name, value in values.items():
+            option = rule.options.get(name)
+            if option is None:
+                known = ", ".join(rule.options) or "none"
+                raise ConfigError(f"options: {rule.id} ({rule.name}) has no setting {name!r}{where} (it has: {known})")
+            if option.schema:
+                from jsonschema import Draft202012Validator
+
+                error = next(iter(Draft202012Validator(option.schema).iter_errors(value)), None)
+                if error is not None:
+                    raise ConfigError(f"options: {key}.{name}{where}: {error.message}")
 
 
 def matches_glob(path: str, pattern: str, root: str = ".") -> bool:
@@ -208,8 +249,10 @@ def load_config(path: str | None = None, start: str = ".") -> Config:
     if missing is not None:
         raise ConfigError(f"{found}: var-files: no such file: {missing}")
     return Config(
-        select=list(data.get("select", ["ALL"])),
+        select=list(data.get("select", [DEFAULT_SET])),
+        extend_select=list(data.get("extend-select", [])),
         ignore=list(data.get("ignore", [])),
+        options={k: dict(v) for k, v in data.get("options", {}).items()},
         levels=dict(data.get("levels", {})),
         per_file_ignores={k: list(v) for k, v in data.get("per-file-ignores", {}).items()},
         exclude=list(data.get("exclude", [])),

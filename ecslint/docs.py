@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from typing import Callable, Iterable
 
@@ -18,6 +19,7 @@ but is a real mistake; **info**, advice.
 """
 
 
+OPT_IN_SETS = ("security",)  # the named rule sets that switch opt-in rules on
 Reporter = Callable[[Rule, Example], list[str]]
 FORMAT_NAMES = {"ecs-api": "ECS API JSON/YAML", "cloudformation": "CloudFormation", "terraform": "Terraform",
                 "github-actions": "GitHub Actions workflows"}
@@ -57,7 +59,7 @@ def example_findings(rule: Rule, example: Example) -> list[str]:
     from ecslint.config import Config
     from ecslint.examples import lint_example
 
-    result = lint_example(example, _builtin_pack(), Config())
+    result = lint_example(example, _builtin_pack(), Config(select=["ALL"]))
     return [f"{f.path}:{f.line}:{f.col}: {f.level}[{f.rule}] {f.message}" for f in result.findings if f.rule == rule.id]
 
 
@@ -67,11 +69,14 @@ def rule_markdown(rule: Rule, heading: str = "#", report: Reporter | None = None
     also = "".join(f" · {tool}: {', '.join(ids)}" for tool, ids in sorted(rule.equivalents.items()))
     parts = [
         f"{heading} {rule.id} {rule.name}",
-        f"Level: **{rule.level}** · Tags: {', '.join(rule.tags) or '-'} · Inputs: "
+        f"Level: **{rule.level}** · {_default(rule)} · Tags: {', '.join(rule.tags) or '-'} · Inputs: "
         f"{', '.join(FORMAT_NAMES[f] for f in rule.formats)}{also} · Since {rule.since}",
         f"{heading}# What it does\n\n{rule.summary}",
         f"{heading}# Why is this bad?\n\n{rule.rationale}",
     ]
+    if rule.options:
+        parts.append(f"{heading}# Options\n\n" + "\n".join(
+            f"- `{o.name}` (default: `{json.dumps(o.default)}`): {o.description}" for o in rule.options.values()))
     if rule.bad:
         parts.append(f"{heading}# Example\n\n" + "\n\n".join(_bad_example(rule, e, report) for e in rule.bad))
     if rule.good:
@@ -80,6 +85,14 @@ def rule_markdown(rule: Rule, heading: str = "#", report: Reporter | None = None
     if rule.references:
         parts.append(f"{heading}# References\n\n" + "\n".join(f"- <{ref}>" for ref in rule.references))
     return "\n\n".join(parts) + "\n"
+
+
+def _default(rule: Rule) -> str:
+    """Whether the rule runs by default, or how to turn it on."""
+    if rule.default:
+        return "On by default"
+    sets = [tag for tag in rule.tags if tag in OPT_IN_SETS]
+    return f"Opt-in: `extend-select: [{sets[0] if sets else rule.id}]`"
 
 
 def rules_page(rules: Iterable[Rule]) -> str:
@@ -97,7 +110,7 @@ def _cell(text: str) -> str:
 def rule_text(rule: Rule) -> str:
     """The rule's page as plain text, for the terminal."""
     parts = [
-        f"{rule.id} {rule.name} ({rule.level})",
+        f"{rule.id} {rule.name} ({rule.level}{'' if rule.default else '; ' + _default(rule).replace('`', '')})",
         rule.summary,
         f"Why is this bad?\n{_indent(rule.rationale)}",
     ]
@@ -106,6 +119,9 @@ def rule_text(rule: Rule) -> str:
             parts.append(f"{title} ({example.file_name if example.files else example.fmt}):\n"
                          f"{_indent(example.content.rstrip())}")
             parts.extend(f"{name}:\n{_indent(text.rstrip())}" for name, text in example.files.items())
+    if rule.options:
+        parts.append("Options\n" + "\n".join(f"  {o.name} (default: {json.dumps(o.default)}): {o.description}"
+                                             for o in rule.options.values()))
     parts.append(f"How to fix it\n{_indent(rule.fix)}")
     if rule.references:
         parts.append("References\n" + "\n".join(f"  {ref}" for ref in rule.references))

@@ -10,7 +10,7 @@ import os
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from typing import Callable
+from typing import Any, Callable
 
 from ecslint.adapters import NOT_ECS, Adapted, AdaptOptions, adapt, may_hold_ecs
 from ecslint.config import Config
@@ -123,6 +123,10 @@ class Context:
     project: Project
     findings: Findings
     current: ModelObject | None = None
+
+    def option(self, name: str) -> Any:
+        """The value of one of the rule's settings (the configuration's, or the rule's default)."""
+        return self.findings.config.option(self.rule, name)
 
     def unlisted(self, number: int) -> None:
         """``number`` more violations on the current object that the check does not yield."""

@@ -60,6 +60,16 @@ class Example:
         return self.path or f"example.{EXAMPLE_EXTENSIONS[self.fmt]}"
 
 
+@dataclass(frozen=True)
+class RuleOption:
+    """A setting of a rule that the configuration file may change (``options`` in ``.ecslint.yaml``)."""
+
+    name: str
+    description: str
+    default: Any
+    schema: dict[str, Any] = field(default_factory=dict)  # JSON Schema of the value
+
+
 @dataclass
 class Rule:
     """One rule: its metadata and (lazily) its check."""
@@ -79,6 +89,8 @@ class Rule:
     security_severity: str | None = None
     equivalents: dict[str, list[str]] = field(default_factory=dict)  # tool -> its rule ids for the same check
     formats: list[str] = field(default_factory=lambda: list(FORMATS[:3]))  # input formats its findings come from
+    default: bool = True  # runs unless the configuration switches it off; False: only when selected (opt-in)
+    options: dict[str, RuleOption] = field(default_factory=dict)
     origin: str = ""
     base_dir: str = ""
     _check: Callable | None = field(default=None, repr=False)
@@ -162,6 +174,12 @@ def _is_score(value: Any) -> bool:
         return False
 
 
+def _flag(value: Any, key: str, origin: str) -> bool:
+    if not isinstance(value, bool):
+        raise RuleError(f"{origin}: '{key}' must be true or false")
+    return value
+
+
 def _formats(value: Any, origin: str) -> list[str]:
     """The input formats a rule's findings can come from (documentation and fixture coverage)."""
     if value is None:
@@ -169,6 +187,23 @@ def _formats(value: Any, origin: str) -> list[str]:
     if not isinstance(value, list) or not value or any(v not in FORMATS for v in value):
         raise RuleError(f"{origin}: 'formats' must be a list of {', '.join(FORMATS)}")
     return list(value)
+
+
+def _options(value: Any, origin: str) -> dict[str, RuleOption]:
+    """A rule's settings: name -> {description, default, schema}."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise RuleError(f"{origin}: 'options' must map option names to their description, default and schema")
+    options = {}
+    for name, spec in value.items():
+        if not isinstance(name, str) or not NAME_PATTERN.match(name) or not isinstance(spec, dict) \
+                or not isinstance(spec.get("description"), str) or "default" not in spec \
+                or not isinstance(spec.get("schema", {}), dict):
+            raise RuleError(f"{origin}: option {name!r} needs a kebab-case name, a 'description' and a 'default' "
+                            "(and its 'schema' is a mapping)")
+        options[name] = RuleOption(name, spec["description"].strip(), spec["default"], dict(spec.get("schema", {})))
+    return options
 
 
 def rule_from_data(data: Any, origin: str, base_dir: str = "") -> Rule:
@@ -220,6 +255,8 @@ def rule_from_data(data: Any, origin: str, base_dir: str = "") -> Rule:
         security_severity=str(severity) if severity is not None else None,
         equivalents={str(tool): [str(i) for i in ids] for tool, ids in (data.get("equivalents") or {}).items()},
         formats=_formats(data.get("formats"), origin),
+        default=_flag(data.get("default", True), "default", origin),
+        options=_options(data.get("options"), origin),
         origin=origin,
         base_dir=base_dir,
     )
