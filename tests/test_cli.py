@@ -303,6 +303,79 @@ def family_prefix(task, ctx):
     assert "ACME001" in run(["rules", "--rules-dir", str(rules)]).stdout
 
 
+def _opt_in_pack(tmp_path: Path) -> None:
+    """A rule pack with one opt-in rule (tag house-style) that has a setting: the family prefix."""
+    write(tmp_path, "rules/HOUSE001.yaml", """id: HOUSE001
+name: house-family-prefix
+level: warning
+default: false
+tags: [house-style]
+summary: Task families start with the team's prefix.
+rationale: Our account naming convention.
+fix: Rename the family.
+options:
+  prefix:
+    description: The prefix every family starts with.
+    default: acme-
+    schema: {type: string, minLength: 1}
+check:
+  applies_to: TaskDefinition
+  python: house.py:family_prefix
+""")
+    write(tmp_path, "rules/house.py", """from ecslint.findings import Violation
+
+def family_prefix(task, ctx):
+    node = task.get("family")
+    if node is not None and not str(node.value).startswith(ctx.option("prefix")):
+        yield Violation(node, "family must start with " + ctx.option("prefix"))
+""")
+    write(tmp_path, "td.json", CLEAN)
+
+
+@pytest.mark.parametrize("args, config, fires", [
+    ([], "", False),                                            # opt-in: not in the default set
+    (["--extend-select", "house-style"], "", True),             # selected by its tag
+    (["--select", "ALL"], "", True),                            # ALL is every rule
+    (["--select", "HOUSE001"], "", True),
+    ([], "extend-select: [house-style]\n", True),
+    ([], "extend-select: [house-style]\nignore: [HOUSE001]\n", False),  # the more specific selector wins
+    (["--select", "default"], "extend-select: [HOUSE]\n", True),
+])
+def test_opt_in_rules_run_only_when_selected(tmp_path, args, config, fires):
+    _opt_in_pack(tmp_path)
+    if config:
+        write(tmp_path, ".ecslint.yaml", config)
+    result = run(["check", "--rules-dir", "rules", *args, "td.json"], tmp_path)
+    assert ("HOUSE001" in result.stdout) == fires, result.stdout
+    assert "ECS201" not in result.stdout  # the default rules still run, and this file is clean
+
+
+def test_rule_options_come_from_the_configuration(tmp_path):
+    _opt_in_pack(tmp_path)
+    args = ["check", "--rules-dir", "rules", "--extend-select", "house-style", "td.json"]
+    assert "family must start with acme-" in run(args, tmp_path).stdout  # the default
+    write(tmp_path, ".ecslint.yaml", "options:\n  house-family-prefix: {prefix: we}\n")
+    assert run(args, tmp_path).exit_code == 0  # "web" starts with "we"
+    write(tmp_path, ".ecslint.yaml", "options:\n  HOUSE001: {prefix: team-}\n")
+    assert "family must start with team-" in run(args, tmp_path).stdout
+    assert "(opt-in)" in run(["rules", "--rules-dir", "rules"], tmp_path).stdout
+    explained = run(["explain", "--rules-dir", "rules", "HOUSE001"], tmp_path).stdout
+    assert "Opt-in: extend-select: [HOUSE001]" in explained and "prefix (default: \"acme-\")" in explained
+
+
+@pytest.mark.parametrize("config, words", [
+    ("options:\n  NOPE001: {prefix: x}\n", "options: unknown rule 'NOPE001'"),
+    ("options:\n  HOUSE001: {suffix: x}\n", "has no setting 'suffix'"),
+    ("options:\n  HOUSE001: {prefix: 3}\n", "options: HOUSE001.prefix"),
+    ("options:\n  HOUSE001: [prefix]\n", "options.HOUSE001"),
+])
+def test_bad_rule_options_exit_2(tmp_path, config, words):
+    _opt_in_pack(tmp_path)
+    write(tmp_path, ".ecslint.yaml", config)
+    result = run(["check", "--rules-dir", "rules", "td.json"], tmp_path)
+    assert result.exit_code == 2 and words in result.stderr and ".ecslint.yaml" in result.stderr, result.stderr
+
+
 def test_broken_rules_dir_exits_2(tmp_path):
     write(tmp_path, "rules/BAD001.yaml", "id: nope\n")
     result = run(["check", "--rules-dir", "rules", "."], tmp_path)
