@@ -377,3 +377,19 @@ def test_with_cfn_lint_without_cfn_lint_is_a_clear_error(tmp_path, monkeypatch):
     write(tmp_path, "t.yaml", fargate('"256"', '"512"'))
     result = run(["check", "--with-cfn-lint", "t.yaml"], tmp_path)
     assert result.exit_code == 2 and "pip install 'ecslint[cfn-lint]'" in result.stderr
+
+
+def test_a_member_in_the_wrong_case_is_unknown_and_read_as_nothing():
+    """CloudFormation rejects ``EfsVolumeConfiguration`` (ECS116); no rule reads it as the EFS settings
+    (ECS601 would otherwise miss the ``TransitEncryption`` written under it)."""
+    template = """Resources:
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions: [{Name: app, Image: app:1, Memory: 512}]
+      Volumes:
+        - Name: data
+          EfsVolumeConfiguration: {FileSystemId: fs-1234, TransitEncryption: ENABLED}
+"""
+    result = lint_text(template, "yaml", name="template.yaml")
+    assert [(f.rule, f.line) for f in result.findings if f.rule in ("ECS116", "ECS601")] == [("ECS116", 8)]

@@ -130,9 +130,10 @@ def _convert(type_name: str, node: Node, schema: dict[str, Any], definition: str
             inner = values if isinstance(values, dict) else pattern or {}
             return _rebuild(node, {k: (k, _convert(type_name, v, inner, None)) for k, v in node.value.items()})
         names = _to_api(type_name, definition) if definition else {}
+        known = {name.lower() for name in names}
         members = {}
         for key, value in node.value.items():
-            api, child, _ = names.get(key, (key if definition is None else key[:1].lower() + key[1:], None, None))
+            api, child, _ = names.get(key, (_unknown_name(key, definition, known), None, None))
             members[key] = (api, _convert(type_name, value, named.get(key, {}), child))
         return _rebuild(node, members)
     if node.is_seq:
@@ -140,6 +141,15 @@ def _convert(type_name: str, node: Node, schema: dict[str, Any], definition: str
         return Node([_convert(type_name, item, items, definition) for item in node.value],
                     node.line, node.col, node.end_line, node.end_col, None, node.tag, node.file)
     return _scalar(node, schema)
+
+
+def _unknown_name(key: str, definition: str | None, known: set[str]) -> str:
+    """The model's name of a key the API table does not list: CloudFormation's own members in the API's
+    spelling (a lower-case first letter); a known member in another case (``EfsVolumeConfiguration``),
+    which CloudFormation rejects (ECS116), as written, so that no rule reads it as the member."""
+    if definition is None or key.lower() in known:
+        return key
+    return key[:1].lower() + key[1:]
 
 
 def _rebuild(node: Node, members: dict[str, tuple[str, Node]]) -> Node:
