@@ -22,7 +22,6 @@ ratios from one run of this script.
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import re
 import shutil
@@ -30,20 +29,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def wall(command: list[str], runs: int, cwd: Path = ROOT) -> float:
-    """Median wall time of ``command`` (``python -m ecslint`` imports the package of ``cwd``)."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import ROOT, corpus_paths, wall  # noqa: E402
 
 
 def versus(revision: str, cases: list[tuple[str, list[str], int]]) -> None:
@@ -75,13 +64,6 @@ def import_ms(module: str) -> float:
         if match and match.group(2) == module:
             total = int(match.group(1))
     return total / 1000
-
-
-def corpus_paths(corpus: str, kinds: tuple[str, ...]) -> list[str]:
-    """The corpus files (``MANIFEST.tsv``) whose kind ends with one of ``kinds``."""
-    with open(os.path.join(corpus, "MANIFEST.tsv"), encoding="utf-8") as handle:
-        return [os.path.join(corpus, row["path"]) for row in csv.DictReader(handle, delimiter="\t")
-                if row["kind"].endswith(kinds)]
 
 
 def race(commands: dict[str, list[str]], runs: int, what: str) -> None:
