@@ -14,6 +14,7 @@ from ecslint.model.aws import (
                                MountTarget,
                                Policy,
                                Role,
+                               ScalableTarget,
                                SecurityGroup,
                                SecurityGroupRule,
                                Subnet,
@@ -41,7 +42,7 @@ __all__ = [
     "ClusterCapacityProviderAssociations", "ContainerDefinition", "FARGATE", "FileSystem", "Instance",
     "InstanceProfile", "LaunchConfiguration", "LaunchTemplate", "Listener", "ListenerRule", "LoadBalancer",
     "MAX_PATTERN_INPUT", "MODEL_KINDS", "ModelObject", "MountTarget", "Naming", "Policy", "Project",
-    "READ_ONLY_TASK_FIELDS", "Resource", "Role", "Scenario", "SecurityGroup", "SecurityGroupRule", "Service",
+    "READ_ONLY_TASK_FIELDS", "Resource", "Role", "ScalableTarget", "Scenario", "SecurityGroup", "SecurityGroupRule", "Service",
     "Source", "Subnet", "TargetGroup", "TaskDefinition", "TaskSet", "Volume", "is_intrinsic", "is_templated",
     "WorkflowStep", "literal_str", "same_value",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Generic, Iterable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Generic, Iterable, TypeVar
 
 from ecslint.model.values import literal_str
 from ecslint.tree import Node, as_int, as_str
@@ -15,12 +15,20 @@ if TYPE_CHECKING:
 
 
 class Naming:
-    """How a format spells the model's fields. This one is the ECS API's own spelling (camelCase,
-    as in ``register-task-definition``): the canonical names, unchanged."""
+    """How a format spells the model's fields, and what it gives those it leaves out. This one is the
+    ECS API's own spelling (camelCase, as in ``register-task-definition``): the canonical names,
+    unchanged; its defaults are AWS's, which the model's rules know."""
+
+    defaults: ClassVar[dict[tuple[str, str], Any]] = {}  # (kind, member) -> what the format sets when it is left out
 
     def term(self, obj: ModelObject, path: str) -> str:
         """The name of the member at ``path`` (dotted canonical names) of ``obj``, as the format spells it."""
         return path
+
+    def default(self, obj: ModelObject, path: str) -> Any:
+        """What the format sets the member at ``path`` of ``obj`` to when it leaves it out, where that
+        differs from what an API call without it gets (Terraform's ``desired_count`` is 0); None: nothing."""
+        return self.defaults.get((type(obj).__name__, path))
 
     def assignment(self, name: str, value: Any) -> str:
         """How to write ``name: value`` in the format, for advice in messages."""
