@@ -377,3 +377,44 @@ def test_with_cfn_lint_without_cfn_lint_is_a_clear_error(tmp_path, monkeypatch):
     write(tmp_path, "t.yaml", fargate('"256"', '"512"'))
     result = run(["check", "--with-cfn-lint", "t.yaml"], tmp_path)
     assert result.exit_code == 2 and "pip install 'ecslint[cfn-lint]'" in result.stderr
+
+
+# --- What references may name, defaults, scalable targets ------------------------------------------------------
+
+def _declared(text: str):
+    return {o.resource.declared for o in objects(text)}
+
+
+def test_a_template_declares_its_resources_and_parameters_and_sam_the_names_it_makes():
+    [declared] = _declared("""Parameters:
+  Env: {Type: String}
+Resources:
+  Cluster: {Type: AWS::ECS::Cluster}
+  Fn: {Type: AWS::Serverless::Function}
+Transform: AWS::Serverless-2016-10-31
+""")
+    assert declared.value("Env") and declared.value("Cluster") and declared.value("AWS::Region")
+    assert declared.resource("FnRole") and declared.resource("ServerlessRestApi")
+    assert not declared.resource("Env") and not declared.value("Missing")
+
+
+@pytest.mark.parametrize("text", [
+    "Transform: AWS::LanguageExtensions\nResources:\n  Cluster: {Type: AWS::ECS::Cluster}\n",
+    "Resources:\n  Cluster: {Type: AWS::ECS::Cluster}\n  Fn::Transform: {Name: AWS::Include}\n",
+    "Cluster:\n  Type: AWS::ECS::Cluster\n",  # a fragment (a Copilot override)
+])
+def test_what_a_macro_or_another_template_may_declare_is_not_known(text):
+    assert _declared(text) == {None}
+
+
+def test_a_scalable_target_is_modeled_and_a_template_service_starts_with_one_task():
+    found = objects("""Resources:
+  Service: {Type: AWS::ECS::Service, Properties: {Cluster: prod, TaskDefinition: web:1}}
+  Target:
+    Type: AWS::ApplicationAutoScaling::ScalableTarget
+    Properties: {MinCapacity: "1", MaxCapacity: 4, ResourceId: !Sub "service/prod/${Service.Name}"}
+""")
+    service, target = sorted(found, key=lambda o: o.resource.logical_id)
+    assert type(target).__name__ == "ScalableTarget" and target.int("MinCapacity") == 1
+    assert target.str("ResourceId") == "service/prod/${Service.Name}"
+    assert service.source.naming.default(service, "desiredCount") == 1

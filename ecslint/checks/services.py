@@ -579,6 +579,8 @@ def service_without_task_definition(service: Service, ctx) -> Iterator[Violation
     controller = _controller(service)
     if is_set(node) or service.task is not None or controller not in ("ECS", "CODE_DEPLOY") or _is_update(service):
         return
+    if service.resource is None and service.name is None:
+        return  # a definition a deployment tool completes (ecspresso's names neither the service nor its task)
     how = "the ECS deployment controller (the default)" if controller == "ECS" and \
         service.get("deploymentController") is None else f"the {controller} deployment controller"
     name = service.term("taskDefinition")
@@ -639,24 +641,21 @@ def _scales(target: ScalableTarget, service: Service) -> bool:
     return last == service.name
 
 
-def _auto_scaled(service: Service, ctx) -> bool:
-    """Whether Application Auto Scaling keeps the service running tasks: a scalable target of the inputs scales
-    it, with a MinCapacity that is not 0 (or not known)."""
-    return any(_scales(target, service) and literal_int(target.get("MinCapacity")) != 0
-               for target in ctx.project.objects("ScalableTarget"))
-
-
 def service_runs_no_tasks(service: Service, ctx) -> Iterator[Violation]:
-    """A REPLICA service whose desired count is 0, written or by the format's default, with no auto scaling."""
+    """A REPLICA service whose desired count is 0, written or by the format's default, that no Application
+    Auto Scaling target keeps above 0."""
     if not _replica(service) or service.get("serviceArn") is not None:
         return  # (what describe-services shows is the count now, not a configuration)
     node = service.get("desiredCount")
     count = literal_int(node) if node is not None else service.source.naming.default(service, "desiredCount")
-    if count != 0 or _auto_scaled(service, ctx):
+    targets = [target for target in ctx.project.objects("ScalableTarget") if _scales(target, service)]
+    if count != 0 or any(literal_int(target.get("MinCapacity")) != 0 for target in targets):
         return
     name = service.term("desiredCount")
-    how = f"its {name} is 0" if node is not None else f"it sets no {name}, which is 0 by default here"
+    how = f"its {name} is 0" if node is not None else f"it sets no {name}, whose default here is 0"
+    scaling = f"{targets[0].label} may scale it to 0 (its {targets[0].term('MinCapacity')} is 0)" if targets else \
+        "no Application Auto Scaling target of the inputs scales it"
     yield Violation(service.key("desiredCount"),
-                    f"{service.label} runs no tasks: {how}, and no Application Auto Scaling target of the inputs "
-                    f"scales it. Set {name} to the number of tasks it should run (or scale it with Application Auto "
-                    "Scaling), or remove the service if it is no longer used.")
+                    f"{service.label} runs no tasks: {how}, and {scaling}. Set {name} to the number of tasks it "
+                    "should run (or scale it with an Application Auto Scaling target whose MinCapacity is at least "
+                    "1), or remove the service if it is no longer used.")

@@ -20,7 +20,7 @@ from ecslint.model.aws import (
                                Subnet,
                                TargetGroup,
 )
-from ecslint.model.base import API_NAMING, ByName, ModelObject, Naming, Resource, Scenario, Source
+from ecslint.model.base import API_NAMING, ByName, Declarations, ModelObject, Naming, Resource, Scenario, Source
 from ecslint.model.ecs import (
                                FARGATE,
                                READ_ONLY_TASK_FIELDS,
@@ -39,7 +39,7 @@ from ecslint.model.values import MAX_PATTERN_INPUT, is_intrinsic, is_templated, 
 
 __all__ = [
     "API_NAMING", "AccessPoint", "AutoScalingGroup", "ByName", "CapacityProvider", "Cluster",
-    "ClusterCapacityProviderAssociations", "ContainerDefinition", "FARGATE", "FileSystem", "Instance",
+    "ClusterCapacityProviderAssociations", "ContainerDefinition", "Declarations", "FARGATE", "FileSystem", "Instance",
     "InstanceProfile", "LaunchConfiguration", "LaunchTemplate", "Listener", "ListenerRule", "LoadBalancer",
     "MAX_PATTERN_INPUT", "MODEL_KINDS", "ModelObject", "MountTarget", "Naming", "Policy", "Project",
     "READ_ONLY_TASK_FIELDS", "Resource", "Role", "ScalableTarget", "Scenario", "SecurityGroup", "SecurityGroupRule", "Service",

@@ -77,13 +77,34 @@ class Scenario:
         return "in some combinations of the template's conditions"
 
 
+@dataclass(frozen=True, eq=False)
+class Declarations:
+    """The names a template declares, which its references (``Ref``, ``Fn::GetAtt``, ``${Name}`` of
+    ``Fn::Sub``, ``DependsOn``) may name: its resources and parameters, the pseudo parameters
+    (``AWS::Region``...), and the logical ids a transform makes from a resource's (``generated``: SAM
+    makes ``ApiFunctionRole`` for the function ``ApiFunction``)."""
+
+    resources: frozenset[str]
+    parameters: frozenset[str]
+    generated: tuple[str, ...] = ()
+
+    def resource(self, name: str) -> bool:
+        """Whether ``name`` is (or may be) a resource of the template."""
+        return name in self.resources or name.startswith(self.generated)
+
+    def value(self, name: str) -> bool:
+        """Whether ``Ref`` may name ``name``: a resource, a parameter or a pseudo parameter."""
+        return self.resource(name) or name in self.parameters or name.startswith("AWS::")
+
+
 @dataclass(eq=False)
 class Resource:
     """The template (or Terraform) resource a model object was adapted from.
 
     ``scope`` is where references to its ``logical_id`` resolve: its template (the default), or the
     Terraform module (directory) it is declared in. ``address`` is how a format that names resources
-    by address names it (``aws_ecs_task_definition.app``)."""
+    by address names it (``aws_ecs_task_definition.app``). ``declared``: what the references of its
+    template may name; None when that is not known (a fragment, a template a macro transforms)."""
 
     logical_id: str
     type: str
@@ -93,6 +114,7 @@ class Resource:
     scenario: Scenario | None = None
     scope: str | None = None
     address: str | None = None
+    declared: Declarations | None = None
 
     @property
     def label(self) -> str:
