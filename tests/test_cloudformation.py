@@ -419,3 +419,18 @@ def test_a_scalable_target_is_modeled_and_a_template_service_starts_with_one_tas
     assert type(target).__name__ == "ScalableTarget" and target.int("MinCapacity") == 1
     assert target.str("ResourceId") == "service/prod/${Service.Name}"
     assert service.source.naming.default(service, "desiredCount") == 1
+
+
+def test_a_finding_about_what_is_written_holds_whatever_the_conditions():
+    text = """Parameters:
+  Env: {Type: String, AllowedValues: [prod, dev]}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  WebService:
+    Type: AWS::ECS::Service
+    Condition: IsProd
+    Properties: {Cluster: !Ref Missing, TaskDefinition: web:1, DesiredCount: !If [IsProd, 0, 1]}
+"""
+    found = lint_text(text, "yaml", select=["ECS130", "ECS902"]).findings
+    assert [(f.rule, f.message.startswith("When")) for f in found] == [("ECS130", False), ("ECS902", True)]

@@ -31,7 +31,8 @@ def references(resource: Node) -> Iterator[tuple[Node, str, str]]:
     """Each reference a resource makes in its properties and ``DependsOn``: (where, the name, how: ``Ref``,
     ``Fn::GetAtt``, ``Fn::Sub`` or ``DependsOn``). A snippet given to ``Fn::Transform`` is the macro's."""
     depends = resource.get("DependsOn")
-    for item in (depends.elements() if depends is not None and depends.is_seq else [depends] if depends else []):
+    for item in (depends.elements() if depends is not None and depends.is_seq else [depends] if depends is not None
+                 else []):
         if isinstance(item.value, str):
             yield item, item.value, "DependsOn"
     pending = [resource.get("Properties")] if resource.get("Properties") is not None else []
@@ -50,10 +51,10 @@ def references(resource: Node) -> Iterator[tuple[Node, str, str]]:
                 yield first, first.value.split(".", 1)[0], "Fn::GetAtt"
             pending.extend(argument.elements()[1:])
         elif name == "Fn::Sub":
-            template, variables = (argument.value[0], argument.value[1]) if argument.is_seq and len(argument.value) == 2 \
-                else (argument, None)
+            pair = argument.is_seq and len(argument.value) == 2
+            template, variables = (argument.value[0], argument.value[1]) if pair else (argument, None)
             if isinstance(template.value, str) and (variables is None or variables.is_map):
-                for used in _sub_names(template.value, set(variables.value) if variables else set()):
+                for used in _sub_names(template.value, set(variables.value) if variables is not None else set()):
                     yield template, used, "Fn::Sub"
             if variables is not None:
                 pending.append(variables)
@@ -103,5 +104,6 @@ def unresolved_reference(obj: ModelObject, ctx) -> Iterator[Violation]:
     for node, name, how in references(resource.node):
         problem = _problem(name, how, declared)
         if problem is not None:
-            where = f"'${{{name}}}' of Fn::Sub in {resource.label}" if how == "Fn::Sub" else f"{how} in {resource.label}"
-            yield Violation(node, f"{where} names {problem}")
+            where = f"'${{{name}}}' of Fn::Sub" if how == "Fn::Sub" else how
+            # (CloudFormation checks every reference, whatever the conditions that create the resource)
+            yield Violation(node, f"{where} in {resource.label} names {problem}", unconditional=True)

@@ -165,8 +165,8 @@ def _referenced_instead(role: RoleMember, name: str, node: Node | None, obj: Rol
         return None
     if isinstance(found, Policy):
         return (f"{name} of {obj.label} refers to {found.label}, an IAM policy, not an IAM role: a policy only "
-                f"grants permissions to the roles it is attached to and cannot be assumed: {role.rejected}. Use the ARN of the {role.which}, a role that trusts {role.trusts}, and attach "
-                "the policy to that role.")
+                f"grants permissions to the roles it is attached to and cannot be assumed: {role.rejected}. Use the "
+                f"ARN of the {role.which}, a role that trusts {role.trusts}, and attach the policy to that role.")
     profile = found
     value = _referenced_value(node, target)
     what = f"the ARN of {profile.label}" if value == "arn" else \

@@ -88,7 +88,7 @@ class Template:
                                 set(self.resources), self.types)
             for name, type_name, node in resources:
                 condition = node.get("Condition")
-                if condition is not None and values.get(condition.value) is False:
+                if condition is not None and isinstance(condition.value, str) and values.get(condition.value) is False:
                     continue  # the resource is not created in this scenario
                 properties = node.get("Properties")
                 resolved = resolver.resolve(properties) if properties is not None else None
@@ -113,8 +113,10 @@ def _declarations(root: Node, resources: dict[str, Node], parameters: dict[str, 
             any(key.startswith("Fn::") for key in (*section.value, *root.value)):
         return None
     # What SAM and modules make from a resource's logical id, and SAM's implicit APIs (ServerlessRestApi...).
-    types = {name: kind.value for name, node in resources.items() if isinstance((kind := node.get("Type")) and kind.value, str)}
-    generated = [name for name, kind in types.items() if kind.startswith("AWS::Serverless::") or kind.endswith("::MODULE")]
+    types = {name: node.get("Type").value for name, node in resources.items()
+             if node.get("Type") is not None and isinstance(node.get("Type").value, str)}
+    generated = [name for name, kind in types.items()
+                 if kind.startswith("AWS::Serverless::") or kind.endswith("::MODULE")]
     return Declarations(frozenset(section.value), frozenset(parameters),
                         tuple(generated) + (("Serverless",) if names else ()))
 
