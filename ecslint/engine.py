@@ -81,17 +81,18 @@ class Findings:
         return self._ignored[key]
 
     def add(self, node: Node, path: str, rule: Rule, message: str, scenario: Scenario | None = None,
-            fix: Fix | None = None, within: ModelObject | None = None) -> None:
+            fix: Fix | None = None, within: ModelObject | None = None, unconditional: bool = False) -> None:
         """A finding of ``rule`` at ``node``; ``within``: the object the node belongs to, which
-        :meth:`locate` names it by."""
+        :meth:`locate` names it by; ``unconditional``: it holds in every scenario of the template."""
         if scenario is not None:
             key = (path, node.line, node.col, rule.id, message)
+            indexes = set(range(len(scenario.all))) if unconditional else {scenario.index}
             seen = self._scenarios.get(key)
             if seen is not None:
-                seen[1].add(scenario.index)
+                seen[1].update(indexes)
                 return
             if self.kept_per_file[path] < KEPT_PER_FILE:
-                self._scenarios[key] = (len(self.kept), {scenario.index}, scenario)
+                self._scenarios[key] = (len(self.kept), indexes, scenario)
         if self.kept_per_file[path] < KEPT_PER_FILE:
             self.kept_per_file[path] += 1
             self.kept.append(Finding.at(node, path, rule.id, rule.name, rule.level, message, fix))
@@ -327,7 +328,8 @@ def _run_rules(project: Project, enabled: dict[str, Rule], findings: Findings, r
                 for violation in check(obj, ctx) or ():
                     where = violation.within or obj
                     path = violation.node.file or where.source.path
-                    findings.add(violation.node, path, rule, violation.message, where.scenario, violation.fix, where)
+                    findings.add(violation.node, path, rule, violation.message, where.scenario, violation.fix, where,
+                                 violation.unconditional)
             except Exception:
                 detail = traceback.format_exc(limit=-3).strip().splitlines()[-1]
                 result.internal_errors.append(f"rule {rule.id} failed on {obj.source.path}: {detail}")

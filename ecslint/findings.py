@@ -40,12 +40,14 @@ class Violation:
     """What a check yields: the node that is wrong (or the object that lacks a member) and why.
     ``within``: the object the node belongs to when it is not the object checked (a service's
     check that points at its task definition, perhaps in another file); ``fix``: how to repair it,
-    where that is known."""
+    where that is known; ``unconditional``: it holds whatever a template's conditions are (it is about
+    what is written, as a reference to nothing), even when the object is built in some scenarios only."""
 
     node: Node
     message: str
     within: Any = None
     fix: Fix | None = None
+    unconditional: bool = False
 
 
 @dataclass(frozen=True, order=True)

@@ -66,12 +66,12 @@ def _fold(word: str) -> str:
     return word.lower().replace("-", "").replace("_", "")
 
 
-def closest(word: str, choices: list[str]) -> str | None:
+def closest(word: str, choices: list[str], cutoff: float = 0.75) -> str | None:
     """The choice ``word`` most likely stands for: the same but for case, hyphens and underscores,
-    else the closest spelling (if any is close)."""
+    else the closest spelling (if any is at least ``cutoff`` alike)."""
     folded = {_fold(c): c for c in choices}
     if _fold(word) in folded:
         return folded[_fold(word)]
     lowered = {c.lower(): c for c in choices}
-    match = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.75)
+    match = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=cutoff)
     return lowered[match[0]] if match else None

@@ -51,7 +51,7 @@ OTHER_TYPES = (
     "AWS::EFS::FileSystem", "AWS::EFS::MountTarget", "AWS::EFS::AccessPoint",
     "AWS::EC2::LaunchTemplate", "AWS::AutoScaling::LaunchConfiguration", "AWS::AutoScaling::AutoScalingGroup",
     "AWS::EC2::Instance", "AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress",
-    "AWS::EC2::Subnet",
+    "AWS::EC2::Subnet", "AWS::ApplicationAutoScaling::ScalableTarget",
 )
 # Where the CloudFormation name is not the API name with its first letter lowered, nor the same
 # but for case: (definition, CloudFormation property) -> API member. None: no API member.

@@ -192,7 +192,8 @@ def test_unknowns_never_raise_an_alarm():
                         ('"256"', '!Sub "${AWS::StackName}"'), ('!GetAtt Other.Cpu', '"4096"'),
                         ('"256"', "!FindInMap [Sizes, !Ref AWS::Region, Memory]"),
                         ('"256"', "!Select [0, !GetAZs '']")):
-        assert rules(fargate(cpu, memory, head)) == [], (cpu, memory)
+        other = "  Other:\n    Type: Custom::Sizes\n"  # (what GetAtt reads: a resource of the template)
+        assert rules(fargate(cpu, memory, head) + other) == [], (cpu, memory)
 
 
 def test_sub_join_select_split_and_find_in_map_resolve_what_they_can():
@@ -393,3 +394,59 @@ def test_a_member_in_the_wrong_case_is_unknown_and_read_as_nothing():
 """
     result = lint_text(template, "yaml", name="template.yaml")
     assert [(f.rule, f.line) for f in result.findings if f.rule in ("ECS116", "ECS601")] == [("ECS116", 8)]
+
+
+# --- What references may name, defaults, scalable targets ------------------------------------------------------
+
+def _declared(text: str):
+    return {o.resource.declared for o in objects(text)}
+
+
+def test_a_template_declares_its_resources_and_parameters_and_sam_the_names_it_makes():
+    [declared] = _declared("""Parameters:
+  Env: {Type: String}
+Resources:
+  Cluster: {Type: AWS::ECS::Cluster}
+  Fn: {Type: AWS::Serverless::Function}
+Transform: AWS::Serverless-2016-10-31
+""")
+    assert declared.value("Env") and declared.value("Cluster") and declared.value("AWS::Region")
+    assert declared.resource("FnRole") and declared.resource("ServerlessRestApi")
+    assert not declared.resource("Env") and not declared.value("Missing")
+
+
+@pytest.mark.parametrize("text", [
+    "Transform: AWS::LanguageExtensions\nResources:\n  Cluster: {Type: AWS::ECS::Cluster}\n",
+    "Resources:\n  Cluster: {Type: AWS::ECS::Cluster}\n  Fn::Transform: {Name: AWS::Include}\n",
+    "Cluster:\n  Type: AWS::ECS::Cluster\n",  # a fragment (a Copilot override)
+])
+def test_what_a_macro_or_another_template_may_declare_is_not_known(text):
+    assert _declared(text) == {None}
+
+
+def test_a_scalable_target_is_modeled_and_a_template_service_starts_with_one_task():
+    found = objects("""Resources:
+  Service: {Type: AWS::ECS::Service, Properties: {Cluster: prod, TaskDefinition: web:1}}
+  Target:
+    Type: AWS::ApplicationAutoScaling::ScalableTarget
+    Properties: {MinCapacity: "1", MaxCapacity: 4, ResourceId: !Sub "service/prod/${Service.Name}"}
+""")
+    service, target = sorted(found, key=lambda o: o.resource.logical_id)
+    assert type(target).__name__ == "ScalableTarget" and target.int("MinCapacity") == 1
+    assert target.str("ResourceId") == "service/prod/${Service.Name}"
+    assert service.source.naming.default(service, "desiredCount") == 1
+
+
+def test_a_finding_about_what_is_written_holds_whatever_the_conditions():
+    text = """Parameters:
+  Env: {Type: String, AllowedValues: [prod, dev]}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  WebService:
+    Type: AWS::ECS::Service
+    Condition: IsProd
+    Properties: {Cluster: !Ref Missing, TaskDefinition: web:1, DesiredCount: !If [IsProd, 0, 1]}
+"""
+    found = lint_text(text, "yaml", select=["ECS130", "ECS902"]).findings
+    assert [(f.rule, f.message.startswith("When")) for f in found] == [("ECS130", False), ("ECS902", True)]

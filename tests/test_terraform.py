@@ -353,3 +353,24 @@ def test_hostile_terraform_is_a_clear_error_and_the_module_is_still_read(tmp_pat
     found = run(tmp_path, monkeypatch, {})
     assert sorted(found) == [("binary.tf", 1, "ECS001"), ("blocks.tf", 130, "ECS001"), ("deep.tf", 2, "ECS001"),
                              ("large.tf", 1, "ECS001"), ("main.tf", 6, "ECS202")]
+
+
+def test_a_scalable_target_is_modeled_and_desired_count_defaults_to_zero():
+    from ecslint.adapters.terraform.naming import TerraformNaming
+    from ecslint.model import Service
+
+    result = lint_text("""
+resource "aws_ecs_service" "web" {
+  name = "web"
+}
+resource "aws_appautoscaling_target" "web" {
+  min_capacity       = 0
+  max_capacity       = 2
+  resource_id        = "service/prod/${aws_ecs_service.web.name}"
+  scalable_dimension = "ecs:service:DesiredCount"
+  service_namespace  = "ecs"
+}
+""", "hcl", select=["ECS902"], name="main.tf")
+    assert [(f.rule, f.line) for f in result.findings] == [("ECS902", 2)]
+    assert "aws_appautoscaling_target.web may scale it to 0 (its min_capacity is 0)" in result.findings[0].message
+    assert TerraformNaming().default(Service.__new__(Service), "desiredCount") == 0

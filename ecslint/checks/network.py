@@ -6,7 +6,7 @@ from typing import Iterator
 
 from ecslint.edits import fix, replace
 from ecslint.findings import Violation
-from ecslint.model import ContainerDefinition, literal_str
+from ecslint.model import ContainerDefinition, TaskDefinition, literal_str
 from ecslint.tree import Node, as_int, as_str
 
 # Network modes where the container's port is the host's (or the ENI's) port.
@@ -88,3 +88,21 @@ def hostname_with_awsvpc(container: ContainerDefinition, ctx) -> Iterator[Violat
                     f"{container.label} sets {hostname}, but {container.task.term('networkMode')} is awsvpc; AWS "
                     f'rejects it with "{AWSVPC_HOSTNAME_ERROR}" Remove {hostname}: the task\'s hostname comes from '
                     "its elastic network interface.")
+
+
+# --- ECS623 ----------------------------------------------------------------------------------------
+
+def network_mode_not_awsvpc(task: TaskDefinition, ctx) -> Iterator[Violation]:
+    """Tasks should use the awsvpc network mode: an interface and security groups of their own."""
+    mode = task.effective_network_mode
+    # Fargate needs awsvpc (ECS201 says so); `none` has no network to isolate; external instances have no awsvpc.
+    if mode in (None, "awsvpc", "none") or task.is_fargate or task.compatibilities == {"EXTERNAL"}:
+        return
+    node = task.get("networkMode")
+    yield Violation(node if node is not None else task.key("networkMode"),
+                    f"{task.label} uses {task.network_mode_phrase()}, so its tasks share the EC2 instance's network "
+                    "interface with the instance and the other tasks on it: security groups apply to the whole "
+                    "instance, and VPC Flow Logs cannot tell one task's traffic from another's. With "
+                    f"{task.setting('networkMode', 'awsvpc')} each task gets its own network interface, private IP "
+                    "address and security groups. This is a hardening policy (AWS Config "
+                    "ecs-awsvpc-networking-enabled), not an error.")

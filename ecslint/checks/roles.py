@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Iterator
 
 from ecslint.findings import Violation
 from ecslint.graph import arn_name, referenced_id
 from ecslint.iam import pattern, role_of, strings
-from ecslint.model import (MAX_PATTERN_INPUT, ContainerDefinition, InstanceProfile, Policy, Role, TaskDefinition,
-                           is_templated, literal_str, same_value)
+from ecslint.model import (MAX_PATTERN_INPUT, ContainerDefinition, InstanceProfile, Policy, Role, Service,
+                           TaskDefinition, is_templated, literal_str, same_value)
 from ecslint.model.values import fill_placeholders, shown
 from ecslint.tree import Node, as_str
 from ecslint.wording import and_list, short
@@ -55,30 +56,49 @@ def _written_text(node: Node | None) -> str | None:
 
 # --- ECS301: a role ARN that is not a role ------------------------------------------------------
 
-def _not_a_role(field: str, text: str, task: TaskDefinition) -> str | None:
-    """Why ``text`` is not usable as ``field``; None when it is (or may be) a role."""
-    which = _ROLE_NAMES[field]
-    name = task.term(field)
+@dataclass(frozen=True)
+class RoleMember:
+    """A member that names an IAM role: what the role is called, the service principal it trusts, and what
+    AWS does with a value that is not a role."""
+
+    which: str
+    trusts: str
+    rejected: str
+
+
+# The members ECS301 reads, by the kind of object: a task definition's two roles, a service's role (the role
+# ECS uses to register the tasks of a non-awsvpc service with its load balancer).
+ROLE_MEMBERS: dict[type, dict[str, RoleMember]] = {
+    TaskDefinition: {field: RoleMember(which, "ecs-tasks.amazonaws.com", "AWS rejects it with \"Role is not valid\"")
+                     for field, which in _ROLE_NAMES.items()},
+    Service: {"role": RoleMember("service role", "ecs.amazonaws.com",
+                                 "ECS cannot assume it and CreateService fails, often with \"Unable to assume role "
+                                 "and validate the specified targetGroupArn\"")},
+}
+Roled = TaskDefinition | Service
+
+
+def _not_a_role(role: RoleMember, name: str, text: str, obj: Roled) -> str | None:
+    """Why ``text`` is not usable as the member ``name`` of ``obj``; None when it is (or may be) a role."""
     if text.strip().lower() in ("null", "none", "undefined"):
-        return (f"{name} of {task.label} is the text '{text}', not a role: ECS tries to assume a role named "
-                f"'{text}' and the task fails with \"ECS was unable to assume the role ...\". Remove {name} "
+        return (f"{name} of {obj.label} is the text '{text}', not a role: ECS tries to assume a role named "
+                f"'{text}' and fails with \"ECS was unable to assume the role ...\". Remove {name} "
                 "or give the ARN of an IAM role.")
     match = _arn(text)
     if match is None:
-        return _not_a_role_name(name, which, text, task)
+        return _not_a_role_name(role, name, text, obj)
     resource = match["resource"]
     if match["service"] == "iam" and resource.startswith("instance-profile/"):
-        return (f"{name} of {task.label} is an EC2 instance profile, not an IAM role: AWS rejects it with "
-                "\"Role is not valid\". An instance profile wraps the container instance role that the EC2 hosts "
-                "use (it trusts ec2.amazonaws.com); the " + which + " is an IAM role that trusts "
-                f"ecs-tasks.amazonaws.com. Use arn:{match['partition']}:iam::{match['account'] or _ACCOUNT}:"
-                "role/<name>.")
+        return (f"{name} of {obj.label} is an EC2 instance profile, not an IAM role: {role.rejected}. An instance "
+                "profile wraps the container instance role that the EC2 hosts use (it trusts ec2.amazonaws.com); "
+                f"the {role.which} is an IAM role that trusts {role.trusts}. Use "
+                f"arn:{match['partition']}:iam::{match['account'] or _ACCOUNT}:role/<name>.")
     if match["service"] == "iam" and resource.startswith("role/"):
-        return _bad_role_arn(name, match, task)
+        return _bad_role_arn(role, name, match, obj)
     kind = (f"an IAM {resource.split('/', 1)[0]}" if match["service"] == "iam"
             else f"an ARN of another service ({match['service'] or 'none'})")
-    return (f"{name} of {task.label} is {kind}, not an IAM role; AWS rejects it with \"Role is not valid\". "
-            f"Use the ARN of the {which} (arn:{match['partition']}:iam::<account>:role/<name>).")
+    return (f"{name} of {obj.label} is {kind}, not an IAM role; {role.rejected}. "
+            f"Use the ARN of the {role.which} (arn:{match['partition']}:iam::<account>:role/<name>).")
 
 
 # What IAM accepts as a role name, with its path (ECS takes a role's name instead of its ARN), and as an
@@ -87,7 +107,7 @@ _ROLE_NAME = re.compile(r"^(?!/?role/)/?(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}$")
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
 
 
-def _not_a_role_name(name: str, which: str, text: str, task: TaskDefinition) -> str | None:
+def _not_a_role_name(role: RoleMember, name: str, text: str, obj: Roled) -> str | None:
     """Why ``text``, which is not an ARN, is not a role name either (``arn:aws:iam::role/app``,
     ``role/app``); None when it is a role name."""
     if _ROLE_NAME.match(text):
@@ -99,35 +119,31 @@ def _not_a_role_name(name: str, which: str, text: str, task: TaskDefinition) -> 
         what = "an IAM role ARN without its account" if no_account else "not a complete ARN"
         fix = f"arn:{parts[1]}:iam::<account ID>:{short(parts[4], 80)}" if no_account else \
             "arn:aws:iam::<account ID>:role/<name>"
-        return (f"{name} of {task.label} is '{shown_text}', {what}: a role ARN has six parts separated by colons. "
-                f"AWS rejects it with \"Role is not valid\". Write {fix}, with the 12-digit account ID, or the "
-                f"{which}'s name alone.")
-    return (f"{name} of {task.label} is '{shown_text}', neither an ARN nor a role name (letters, digits and "
-            f"+=,.@_- only, up to 64 characters); AWS rejects it with \"Role is not valid\". Give the {which}'s ARN "
+        return (f"{name} of {obj.label} is '{shown_text}', {what}: a role ARN has six parts separated by colons; "
+                f"{role.rejected}. Write {fix}, with the 12-digit account ID, or the {role.which}'s name alone.")
+    return (f"{name} of {obj.label} is '{shown_text}', neither an ARN nor a role name (letters, digits and "
+            f"+=,.@_- only, up to 64 characters); {role.rejected}. Give the {role.which}'s ARN "
             "(arn:aws:iam::<account>:role/<name>) or its name alone.")
 
 
-def _bad_role_arn(name: str, match: re.Match[str], task: TaskDefinition) -> str | None:
+def _bad_role_arn(role: RoleMember, name: str, match: re.Match[str], obj: Roled) -> str | None:
     """Why a role ARN is malformed: no account, digits that are not a 12-digit account ID, or no role name."""
-    account, role = match["account"], match["resource"].rsplit("/", 1)[-1]
+    account, role_name = match["account"], match["resource"].rsplit("/", 1)[-1]
     # An account in letters is a stand-in left for the reader (XXXXXXXXXXXX, aws_account_id): unknown.
     if not _ACCOUNT_ID.match(account) and not any(c.isalpha() or c in _ACCOUNT for c in account):
         given = f"the account '{short(account, 40)}'" if account else "no account"
-        return (f"{name} of {task.label} is a role ARN with {given}, where AWS expects a 12-digit account ID; AWS "
-                f"rejects it with \"Role is not valid\". Write arn:{match['partition']}:iam::<account ID>:"
-                f"{short(match['resource'], 80)}.")
-    if not role:
-        return (f"{name} of {task.label} is a role ARN without a role name (it ends in role/); AWS rejects it with "
-                "\"Role is not valid\". Add the role's name after role/.")
+        return (f"{name} of {obj.label} is a role ARN with {given}, where AWS expects a 12-digit account ID; "
+                f"{role.rejected}. Write arn:{match['partition']}:iam::<account ID>:{short(match['resource'], 80)}.")
+    if not role_name:
+        return (f"{name} of {obj.label} is a role ARN without a role name (it ends in role/); {role.rejected}. "
+                "Add the role's name after role/.")
     return None
 
 
 # A count or for_each index after a reference (``aws_iam_instance_profile.ecs[0]``); linear.
 _INDEX = re.compile(r"^(?:\[[^\]]*\])+")
 _ATTRIBUTE = re.compile(r"^[a-z_][a-z0-9_]{0,39}$")  # an attribute name a message may quote
-_REJECTED = "AWS rejects it with \"Role is not valid\""
-_READ_AS_NAME = ("ECS reads it as a role's name, so the task gets whatever role has that name, if any, not one made "
-                 "for it")
+_READ_AS_NAME = "ECS reads it as a role's name, so it gets whatever role has that name, if any, not one made for it"
 
 
 def _referenced_value(node: Node, target: str) -> str:
@@ -140,36 +156,38 @@ def _referenced_value(node: Node, target: str) -> str:
     return rest.lstrip(".").split(".", 1)[0].lower()
 
 
-def _profile_reference(field: str, node: Node | None, task: TaskDefinition, graph) -> str | None:
-    """Why ``node`` is not usable as ``field`` when it refers to an instance profile or a policy of the inputs."""
+def _referenced_instead(role: RoleMember, name: str, node: Node | None, obj: Roled, graph) -> str | None:
+    """Why ``node`` is not usable as the member ``name`` when it refers to an instance profile or a policy of
+    the inputs."""
     target = referenced_id(node)
-    found = graph.target(task, node, InstanceProfile, Policy) if target is not None else None
+    found = graph.target(obj, node, InstanceProfile, Policy) if target is not None else None
     if found is None:
         return None
-    which = _ROLE_NAMES[field]
     if isinstance(found, Policy):
-        return (f"{task.term(field)} of {task.label} refers to {found.label}, an IAM policy, not an IAM role: a policy "
-                "only grants permissions to the roles it is attached to, and ECS cannot assume it (AWS rejects a "
-                f"policy's ARN with \"Role is not valid\"). Use the ARN of the {which}, a role that trusts "
-                "ecs-tasks.amazonaws.com, and attach the policy to that role.")
+        return (f"{name} of {obj.label} refers to {found.label}, an IAM policy, not an IAM role: a policy only "
+                f"grants permissions to the roles it is attached to and cannot be assumed: {role.rejected}. Use the "
+                f"ARN of the {role.which}, a role that trusts {role.trusts}, and attach the policy to that role.")
     profile = found
     value = _referenced_value(node, target)
     what = f"the ARN of {profile.label}" if value == "arn" else \
         f"the name of {profile.label} (its Ref)" if not value else \
         f"the {value} of {profile.label}" if _ATTRIBUTE.match(value) else f"a value of {profile.label}"
-    outcome = _REJECTED if value == "arn" else _READ_AS_NAME
-    return (f"{task.term(field)} of {task.label} is {what}, an EC2 instance profile, "
+    outcome = role.rejected if value == "arn" else _READ_AS_NAME
+    return (f"{name} of {obj.label} is {what}, an EC2 instance profile, "
             f"not an IAM role: {outcome}. An instance profile wraps the container instance role that the EC2 hosts "
-            f"use (it trusts ec2.amazonaws.com); the {which} is an IAM role that trusts ecs-tasks.amazonaws.com. "
+            f"use (it trusts ec2.amazonaws.com); the {role.which} is an IAM role that trusts {role.trusts}. "
             "Refer to the ARN of such a role instead.")
 
 
-def role_arn_not_a_role(task: TaskDefinition, ctx) -> Iterator[Violation]:
-    """``taskRoleArn`` and ``executionRoleArn`` must name IAM roles (not instance profiles, users, ...)."""
-    for field in ROLE_FIELDS:
-        node = task.get(field)
+def role_arn_not_a_role(obj: Roled, ctx) -> Iterator[Violation]:
+    """A task definition's ``taskRoleArn`` and ``executionRoleArn`` and a service's ``role`` must name IAM
+    roles (not instance profiles, policies, users, ...)."""
+    for field, role in ROLE_MEMBERS[type(obj)].items():
+        node = obj.get(field)
         text = _written_text(node)
-        reason = _not_a_role(field, text, task) if text else _profile_reference(field, node, task, ctx.project.graph)
+        name = obj.term(field)
+        reason = _not_a_role(role, name, text, obj) if text else \
+            _referenced_instead(role, name, node, obj, ctx.project.graph)
         if reason:
             yield Violation(node, reason)
 

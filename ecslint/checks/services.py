@@ -11,9 +11,9 @@ import json
 from typing import Iterator
 
 from ecslint.findings import Violation
-from ecslint.graph import Graph, referenced_id
-from ecslint.model import (FARGATE, Cluster, LoadBalancer, ModelObject, Service, TaskDefinition, TaskSet,
-                           is_intrinsic, literal_str)
+from ecslint.graph import Graph, referenced_id, scope_of
+from ecslint.model import (FARGATE, Cluster, LoadBalancer, ModelObject, ScalableTarget, Service, TaskDefinition,
+                           TaskSet, is_intrinsic, literal_str)
 from ecslint.model.values import fill_placeholders
 from ecslint.tree import Node, as_int, as_str
 from ecslint.wording import short
@@ -89,25 +89,6 @@ def _fargate_node(service: Service) -> Node:
     """What puts the service on Fargate: its launchType value, or its capacityProviderStrategy."""
     node = service.get("launchType")
     return node if literal_str(node) == FARGATE else service.key("capacityProviderStrategy")
-
-
-def _network_mode(task: TaskDefinition) -> str | None:
-    """The task's network mode; absent or null is the default (bridge on Linux, NAT on Windows);
-    None when it is not a literal."""
-    node = task.get("networkMode")
-    if node is None or node.value is None:
-        return "default" if task.is_windows else "bridge"
-    return literal_str(node)
-
-
-def _network_mode_phrase(task: TaskDefinition) -> str:
-    """How a message names the task's (non-awsvpc) network mode."""
-    node = task.get("networkMode")
-    if node is not None and node.value is not None:
-        return f"the {node.value} network mode"
-    if task.is_windows:
-        return f"the default network mode of Windows (NAT), as it sets no {task.term('networkMode')}"
-    return f"the bridge network mode, the default when {task.term('networkMode')} is not set"
 
 
 # --- ECS121 ----------------------------------------------------------------------------------------
@@ -436,7 +417,7 @@ def _missing_awsvpc(service: Service) -> tuple[Node, str] | None:
 def network_configuration_missing(service: Service, ctx) -> Iterator[Violation]:
     """An awsvpc task definition needs the service's awsvpcConfiguration (its subnets)."""
     task = service.task
-    if task is None or _network_mode(task) != "awsvpc" or _is_update(service):
+    if task is None or task.effective_network_mode != "awsvpc" or _is_update(service):
         return
     missing = _missing_awsvpc(service)
     if missing:
@@ -450,14 +431,14 @@ def network_configuration_missing(service: Service, ctx) -> Iterator[Violation]:
 def network_configuration_not_allowed(service: Service, ctx) -> Iterator[Violation]:
     """A networkConfiguration is only for awsvpc task definitions."""
     task = service.task
-    mode = _network_mode(task) if task is not None else None
+    mode = task.effective_network_mode if task is not None else None
     config = service.get("networkConfiguration")
     if mode is None or mode == "awsvpc" or not has_value(config) or \
             (config.is_map and unknowable(config.get("awsvpcConfiguration"))):
         return  # (a Terraform dynamic block over an unknown collection may make none)
     name = service.term("networkConfiguration")
     yield Violation(service.key("networkConfiguration"),
-                    f"{service.label} sets {name}, but its {task.label} uses {_network_mode_phrase(task)}; AWS "
+                    f"{service.label} sets {name}, but its {task.label} uses {task.network_mode_phrase()}; AWS "
                     "rejects it with \"Network Configuration is not valid for the given networkMode of this task "
                     f"definition.\" Remove {name}, or switch the task definition to awsvpc.")
 
@@ -499,12 +480,12 @@ def task_network(service: Service) -> tuple[str, str] | None:
     """The network mode of the service's tasks, and why, for messages: awsvpc when its task definition says so
     or it runs on Fargate (where every task does), else its task definition's mode; None when unknown."""
     task = service.task
-    mode = _network_mode(task) if task is not None else None
+    mode = task.effective_network_mode if task is not None else None
     if mode == "awsvpc":
         return mode, f"its {task.label} uses the awsvpc network mode"
     if _on_fargate(service):
         return "awsvpc", "it runs on Fargate, where every task uses the awsvpc network mode"
-    return (mode, f"its {task.label} uses {_network_mode_phrase(task)}") if mode is not None else None
+    return (mode, f"its {task.label} uses {task.network_mode_phrase()}") if mode is not None else None
 
 
 def _classic(service: Service, name: Node | None, graph: Graph) -> str | None:
@@ -582,3 +563,99 @@ def load_balancer_container(service: Service, ctx) -> Iterator[Violation]:
                                        f"{container.label}, which {maps}; AWS rejects it with \"The container {name} "
                                        f"did not have a container port {port} defined.\" Use one of the container's "
                                        "ports, or add a port mapping for it.")
+
+
+# --- ECS129 ----------------------------------------------------------------------------------------
+
+def _controller(service: Service) -> str | None:
+    """The deployment controller's type: ``ECS`` when the service names none; None when it is not a literal."""
+    node = service.at("deploymentController", "type")
+    return "ECS" if node is None or node.value is None else literal_str(node)
+
+
+def service_without_task_definition(service: Service, ctx) -> Iterator[Violation]:
+    """A service deployed by ECS or CodeDeploy must name the task definition it runs."""
+    node = service.get("taskDefinition")
+    controller = _controller(service)
+    if is_set(node) or service.task is not None or controller not in ("ECS", "CODE_DEPLOY") or _is_update(service):
+        return
+    if service.resource is None and service.name is None:
+        return  # a definition a deployment tool completes (ecspresso's names neither the service nor its task)
+    how = "the ECS deployment controller (the default)" if controller == "ECS" and \
+        service.get("deploymentController") is None else f"the {controller} deployment controller"
+    name = service.term("taskDefinition")
+    yield Violation(service.key("taskDefinition"),
+                    f"{service.label} has no {name}, but it uses {how}, which deploys the task definition the service "
+                    "names: \"A task definition must be specified if the service uses either the ECS or CODE_DEPLOY "
+                    f"deployment controllers\" (CreateService), so creating the service fails. Set {name} to the task "
+                    "definition to run (its family:revision, its ARN, or a reference to it), or use the EXTERNAL "
+                    "deployment controller if task sets deploy the service.")
+
+
+# --- ECS901, ECS902: services that take no traffic or run no tasks ----------------------------------
+
+def _replica(service: Service) -> bool:
+    """A REPLICA service (the default scheduling strategy), that is not an update-service input."""
+    strategy = service.get("schedulingStrategy")
+    return (strategy is None or strategy.value is None or literal_str(strategy) == "REPLICA") and \
+        not _is_update(service)
+
+
+def _service_connect(service: Service) -> bool:
+    """Service Connect is configured, and not switched off (``enabled: false``)."""
+    node = service.get("serviceConnectConfiguration")
+    if not is_set(node):
+        return False
+    enabled = node.get("enabled") if node.is_map else None
+    return enabled is None or (enabled.value is not False and as_str(enabled) != "false")
+
+
+def service_without_load_balancer(service: Service, ctx) -> Iterator[Violation]:
+    """A REPLICA service that no load balancer, Cloud Map registry, Service Connect or VPC Lattice reaches."""
+    if not _replica(service) or _controller(service) in (None, EXTERNAL):
+        return
+    if any(is_set(service.get(member)) for member in ("loadBalancers", "serviceRegistries",
+                                                       "vpcLatticeConfigurations")) or _service_connect(service):
+        return
+    yield Violation(service.key("loadBalancers"),
+                    f"{service.label} has no load balancer, no service discovery ({service.term('serviceRegistries')}) "
+                    "and no Service Connect, so nothing routes traffic to its tasks or checks their health from "
+                    "outside, and a task that stops answering keeps running. If the service serves requests, add "
+                    f"{service.term('loadBalancers')} with a target group (or register it in Cloud Map or Service "
+                    "Connect); a queue worker or batch service that serves none is fine as it is.")
+
+
+def _scales(target: ScalableTarget, service: Service) -> bool:
+    """Whether the scalable target scales the service's desired count: its ResourceId
+    (``service/<cluster>/<service>``) ends in the service's name or in a reference to the service."""
+    dimension = literal_str(target.get("ScalableDimension"))
+    text = as_str(target.get("ResourceId"))
+    if dimension not in (None, "ecs:service:DesiredCount") or not text:
+        return False
+    last = text.rsplit("/", 1)[-1]
+    resource = service.resource
+    if resource is not None and scope_of(target) == scope_of(service) and last.startswith("${"):
+        reference = last[2:].removesuffix("}")
+        return any(reference == name or reference.startswith((f"{name}.", f"{name}["))
+                   for name in {resource.logical_id, resource.address} - {None})
+    return last == service.name
+
+
+def service_runs_no_tasks(service: Service, ctx) -> Iterator[Violation]:
+    """A REPLICA service whose desired count is 0, written or by the format's default, that no Application
+    Auto Scaling target keeps above 0."""
+    if not _replica(service) or service.get("serviceArn") is not None:
+        return  # (what describe-services shows is the count now, not a configuration)
+    node = service.get("desiredCount")
+    count = literal_int(node) if node is not None else service.source.naming.default(service, "desiredCount")
+    targets = [target for target in ctx.project.objects("ScalableTarget") if _scales(target, service)]
+    if count != 0 or any(literal_int(target.get("MinCapacity")) != 0 for target in targets):
+        return
+    name = service.term("desiredCount")
+    how = f"its {name} is 0" if node is not None else f"it sets no {name}, whose default here is 0"
+    scaling = f"{targets[0].label} may scale it to 0 (its {targets[0].term('MinCapacity')} is 0)" if targets else \
+        "no Application Auto Scaling target of the inputs scales it"
+    yield Violation(service.key("desiredCount"),
+                    f"{service.label} runs no tasks: {how}, and {scaling}. Set {name} to the number of tasks it "
+                    "should run (or scale it with an Application Auto Scaling target whose MinCapacity is at least "
+                    "1), or remove the service if it is no longer used.")

@@ -14,12 +14,13 @@ from ecslint.model.aws import (
                                MountTarget,
                                Policy,
                                Role,
+                               ScalableTarget,
                                SecurityGroup,
                                SecurityGroupRule,
                                Subnet,
                                TargetGroup,
 )
-from ecslint.model.base import API_NAMING, ByName, ModelObject, Naming, Resource, Scenario, Source
+from ecslint.model.base import API_NAMING, ByName, Declarations, ModelObject, Naming, Resource, Scenario, Source
 from ecslint.model.ecs import (
                                FARGATE,
                                READ_ONLY_TASK_FIELDS,
@@ -38,10 +39,10 @@ from ecslint.model.values import MAX_PATTERN_INPUT, is_intrinsic, is_templated, 
 
 __all__ = [
     "API_NAMING", "AccessPoint", "AutoScalingGroup", "ByName", "CapacityProvider", "Cluster",
-    "ClusterCapacityProviderAssociations", "ContainerDefinition", "FARGATE", "FileSystem", "Instance",
+    "ClusterCapacityProviderAssociations", "ContainerDefinition", "Declarations", "FARGATE", "FileSystem", "Instance",
     "InstanceProfile", "LaunchConfiguration", "LaunchTemplate", "Listener", "ListenerRule", "LoadBalancer",
     "MAX_PATTERN_INPUT", "MODEL_KINDS", "ModelObject", "MountTarget", "Naming", "Policy", "Project",
-    "READ_ONLY_TASK_FIELDS", "Resource", "Role", "Scenario", "SecurityGroup", "SecurityGroupRule", "Service",
+    "READ_ONLY_TASK_FIELDS", "Resource", "Role", "ScalableTarget", "Scenario", "SecurityGroup", "SecurityGroupRule", "Service",
     "Source", "Subnet", "TargetGroup", "TaskDefinition", "TaskSet", "Volume", "is_intrinsic", "is_templated",
     "WorkflowStep", "literal_str", "same_value",
 ]

@@ -1,7 +1,7 @@
 """The AWS resources around ECS that the graph links to: IAM roles, instance profiles and
 policies; load balancers, target groups, listeners and their rules; EFS file systems, mount
 targets and access points; launch templates and configurations, Auto Scaling groups and
-instances; security groups and their rules.
+instances; security groups and their rules; the scalable targets that scale services.
 
 Their canonical spelling is their own AWS API's (PascalCase, as CloudFormation writes them:
 ``AssumeRolePolicyDocument``, ``TargetType``, ``FileSystemId``); adapters of other formats
@@ -105,6 +105,12 @@ class Subnet(ModelObject):
     """A VPC subnet: where its Availability Zone is known, tasks and mount targets in it are in that zone."""
 
 
+@dataclass(eq=False)
+class ScalableTarget(ModelObject):
+    """An Application Auto Scaling scalable target: what scales a service's desired count (its
+    ``ResourceId`` is ``service/<cluster>/<service>``) between ``MinCapacity`` and ``MaxCapacity``."""
+
+
 AWS_KINDS = (Role, InstanceProfile, Policy, LoadBalancer, TargetGroup, Listener, ListenerRule, FileSystem,
              MountTarget, AccessPoint, LaunchTemplate, LaunchConfiguration, AutoScalingGroup, Instance,
-             SecurityGroup, SecurityGroupRule, Subnet)
+             SecurityGroup, SecurityGroupRule, Subnet, ScalableTarget)

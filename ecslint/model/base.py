@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Generic, Iterable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Generic, Iterable, TypeVar
 
 from ecslint.model.values import literal_str
 from ecslint.tree import Node, as_int, as_str
@@ -15,12 +15,20 @@ if TYPE_CHECKING:
 
 
 class Naming:
-    """How a format spells the model's fields. This one is the ECS API's own spelling (camelCase,
-    as in ``register-task-definition``): the canonical names, unchanged."""
+    """How a format spells the model's fields, and what it gives those it leaves out. This one is the
+    ECS API's own spelling (camelCase, as in ``register-task-definition``): the canonical names,
+    unchanged; its defaults are AWS's, which the model's rules know."""
+
+    defaults: ClassVar[dict[tuple[str, str], Any]] = {}  # (kind, member) -> what the format sets when it is left out
 
     def term(self, obj: ModelObject, path: str) -> str:
         """The name of the member at ``path`` (dotted canonical names) of ``obj``, as the format spells it."""
         return path
+
+    def default(self, obj: ModelObject, path: str) -> Any:
+        """What the format sets the member at ``path`` of ``obj`` to when it leaves it out, where that
+        differs from what an API call without it gets (Terraform's ``desired_count`` is 0); None: nothing."""
+        return self.defaults.get((type(obj).__name__, path))
 
     def assignment(self, name: str, value: Any) -> str:
         """How to write ``name: value`` in the format, for advice in messages."""
@@ -69,13 +77,34 @@ class Scenario:
         return "in some combinations of the template's conditions"
 
 
+@dataclass(frozen=True, eq=False)
+class Declarations:
+    """The names a template declares, which its references (``Ref``, ``Fn::GetAtt``, ``${Name}`` of
+    ``Fn::Sub``, ``DependsOn``) may name: its resources and parameters, the pseudo parameters
+    (``AWS::Region``...), and the logical ids a transform makes from a resource's (``generated``: SAM
+    makes ``ApiFunctionRole`` for the function ``ApiFunction``)."""
+
+    resources: frozenset[str]
+    parameters: frozenset[str]
+    generated: tuple[str, ...] = ()
+
+    def resource(self, name: str) -> bool:
+        """Whether ``name`` is (or may be) a resource of the template."""
+        return name in self.resources or name.startswith(self.generated)
+
+    def value(self, name: str) -> bool:
+        """Whether ``Ref`` may name ``name``: a resource, a parameter or a pseudo parameter."""
+        return self.resource(name) or name in self.parameters or name.startswith("AWS::")
+
+
 @dataclass(eq=False)
 class Resource:
     """The template (or Terraform) resource a model object was adapted from.
 
     ``scope`` is where references to its ``logical_id`` resolve: its template (the default), or the
     Terraform module (directory) it is declared in. ``address`` is how a format that names resources
-    by address names it (``aws_ecs_task_definition.app``)."""
+    by address names it (``aws_ecs_task_definition.app``). ``declared``: what the references of its
+    template may name; None when that is not known (a fragment, a template a macro transforms)."""
 
     logical_id: str
     type: str
@@ -85,6 +114,7 @@ class Resource:
     scenario: Scenario | None = None
     scope: str | None = None
     address: str | None = None
+    declared: Declarations | None = None
 
     @property
     def label(self) -> str:

@@ -70,6 +70,25 @@ class TaskDefinition(ModelObject):
         return self.str("networkMode")
 
     @property
+    def effective_network_mode(self) -> str | None:
+        """The network mode the task runs in: ``networkMode``, or when it is absent or null the default
+        (``bridge`` on Linux, ``default``, NAT, on Windows); None when it is not a literal."""
+        node = self.get("networkMode")
+        if node is None or node.value is None:
+            return "default" if self.is_windows else "bridge"
+        return literal_str(node)
+
+    def network_mode_phrase(self) -> str:
+        """How a message names the task's network mode: ``the host network mode``, or the default it
+        runs in when it sets none."""
+        node = self.get("networkMode")
+        if node is not None and node.value is not None:
+            return f"the {node.value} network mode"
+        if self.is_windows:
+            return f"the default network mode of Windows (NAT), as it sets no {self.term('networkMode')}"
+        return f"the bridge network mode, the default when {self.term('networkMode')} is not set"
+
+    @property
     def is_windows(self) -> bool:
         family = self.str("runtimePlatform", "operatingSystemFamily")
         return bool(family and family.startswith("WINDOWS"))

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from ecslint.suppress import Suppression
 
 MODELED_PREFIXES = ("AWS::ECS::", "AWS::IAM::", "AWS::ElasticLoadBalancing", "AWS::EFS::", "AWS::EC2::",
-                    "AWS::AutoScaling::")
+                    "AWS::AutoScaling::", "AWS::ApplicationAutoScaling::")
 
 
 def _type(resource: Node) -> str | None:

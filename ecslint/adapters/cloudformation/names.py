@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from typing import Any
+from typing import Any, ClassVar
 
 from ecslint.adapters.cloudformation.schemas import definition_of, resource_schema
 from ecslint.model import ModelObject, Naming, is_intrinsic
@@ -57,6 +57,9 @@ def cfn_words(type_name: str, definition: str | None, words: list[str]) -> list[
 
 class CloudFormationNaming(Naming):
     """Members as a template of this format spells them: ``HealthCheck.Interval``."""
+
+    # "For new services, if a desired count is not specified, a default value of 1 is used."
+    defaults: ClassVar[dict[tuple[str, str], Any]] = {("Service", "desiredCount"): 1}
 
     def __init__(self, fmt: str) -> None:
         self.fmt = fmt

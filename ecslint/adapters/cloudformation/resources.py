@@ -25,6 +25,7 @@ from ecslint.model import (
     Policy,
     Resource,
     Role,
+    ScalableTarget,
     SecurityGroup,
     SecurityGroupRule,
     Service,
@@ -91,5 +92,6 @@ BUILDERS: dict[str, Build] = {
     "AWS::EC2::SecurityGroupIngress": _plain(SecurityGroupRule),
     "AWS::EC2::SecurityGroupEgress": _plain(SecurityGroupRule, egress=True),
     "AWS::EC2::Subnet": _plain(Subnet),
+    "AWS::ApplicationAutoScaling::ScalableTarget": _plain(ScalableTarget),
 }
 MODELED_TYPES = frozenset(BUILDERS)

@@ -10,11 +10,12 @@ from ecslint.adapters.cloudformation.conditions import Conditions, scenarios
 from ecslint.adapters.cloudformation.intrinsics import Resolver
 from ecslint.adapters.cloudformation.names import CloudFormationNaming, canonical
 from ecslint.adapters.cloudformation.resources import BUILDERS
-from ecslint.model import ModelObject, Resource, Scenario, Source
+from ecslint.model import Declarations, ModelObject, Resource, Scenario, Source
 from ecslint.read import Document
 from ecslint.tree import Node
 
 CDK_PATH = "aws:cdk:path"
+SAM = "AWS::Serverless-2016-10-31"
 
 
 def _mapping(node: Node | None) -> dict[str, Node]:
@@ -45,6 +46,7 @@ class Template:
         self.types = {name: str(d.get("Type").value) for name, d in self.parameters.items() if d.get("Type")}
         self.resources = {name: node for name, node in _mapping(resources_of(root)).items() if node.is_map}
         self.conditions = Conditions(root.get("Conditions"), self.parameters, given)
+        self.declared = _declarations(root, self.resources, self.parameters)
 
     def _parameters(self, scenario: dict[str, str | None]) -> dict[str, Node | None]:
         """The parameter values under a scenario: those its conditions fix (None when it fixes one to a
@@ -86,17 +88,37 @@ class Template:
                                 set(self.resources), self.types)
             for name, type_name, node in resources:
                 condition = node.get("Condition")
-                if condition is not None and values.get(condition.value) is False:
+                if condition is not None and isinstance(condition.value, str) and values.get(condition.value) is False:
                     continue  # the resource is not created in this scenario
                 properties = node.get("Properties")
                 resolved = resolver.resolve(properties) if properties is not None else None
                 if not isinstance(resolved, Node):
                     resolved = Node({}, node.line, node.col, node.line, node.col, {})
-                resource = Resource(name, type_name, node, resolved, _cdk_path(node), scenario)
+                resource = Resource(name, type_name, node, resolved, _cdk_path(node), scenario,
+                                    declared=self.declared)
                 model_node = canonical(type_name, resolved) if resolved.is_map else \
                     Node({}, resolved.line, resolved.col, resolved.line, resolved.col, {})
                 objects.append(BUILDERS[type_name](model_node, self.source, resource))
         return objects
+
+
+def _declarations(root: Node, resources: dict[str, Node], parameters: dict[str, Node]) -> Declarations | None:
+    """What the template's references may name; None when that is not known: a fragment (a Copilot override,
+    whose references are the template's it is merged into), or a template that a transform other than SAM's
+    (``AWS::LanguageExtensions``' ``Fn::ForEach``, ``AWS::Include``, a macro) may add resources to."""
+    section = root.get("Resources")
+    transform = root.get("Transform")
+    names = [] if transform is None else transform.elements() if transform.is_seq else [transform]
+    if section is None or not section.is_map or any(name.value != SAM for name in names) or \
+            any(key.startswith("Fn::") for key in (*section.value, *root.value)):
+        return None
+    # What SAM and modules make from a resource's logical id, and SAM's implicit APIs (ServerlessRestApi...).
+    types = {name: node.get("Type").value for name, node in resources.items()
+             if node.get("Type") is not None and isinstance(node.get("Type").value, str)}
+    generated = [name for name, kind in types.items()
+                 if kind.startswith("AWS::Serverless::") or kind.endswith("::MODULE")]
+    return Declarations(frozenset(section.value), frozenset(parameters),
+                        tuple(generated) + (("Serverless",) if names else ()))
 
 
 def _names_used(node: Node) -> set[str]:

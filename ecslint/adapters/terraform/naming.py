@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from ecslint.adapters.cloudformation.names import PART_DEFINITIONS, cfn_words
 from ecslint.adapters.terraform.specs import CONTAINERS, JSON, RESOURCES, VOLUME, Field, Spec
@@ -82,6 +82,8 @@ def written(node: Node, words: list[str]) -> list[str] | None:
 class TerraformNaming(Naming):
     """Arguments and blocks as a ``.tf`` file spells them: as written when present, else as the
     provider names them."""
+
+    defaults: ClassVar[dict[tuple[str, str], Any]] = {("Service", "desiredCount"): 0}  # the provider's default for desired_count
 
     def term(self, obj: ModelObject, path: str) -> str:
         resource = obj.resource or getattr(getattr(obj, "task", None), "resource", None)

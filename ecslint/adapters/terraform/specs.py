@@ -228,6 +228,8 @@ VPC_INGRESS_RULE = spec(
     cidr_ipv6="CidrIpv6", referenced_security_group_id="SourceSecurityGroupId")
 VPC_EGRESS_RULE = {**VPC_INGRESS_RULE, **spec(referenced_security_group_id="DestinationSecurityGroupId")}
 
+SCALABLE_TARGET = spec("min_capacity max_capacity resource_id scalable_dimension service_namespace")
+
 SUBNET = spec("availability_zone availability_zone_id vpc_id cidr_block map_public_ip_on_launch")
 
 # Terraform resource type -> (the CloudFormation type it is modeled as, its spec)
@@ -263,6 +265,7 @@ RESOURCES: dict[str, tuple[str, Spec]] = {
     "aws_vpc_security_group_ingress_rule": ("AWS::EC2::SecurityGroupIngress", VPC_INGRESS_RULE),
     "aws_vpc_security_group_egress_rule": ("AWS::EC2::SecurityGroupEgress", VPC_EGRESS_RULE),
     "aws_subnet": ("AWS::EC2::Subnet", SUBNET),
+    "aws_appautoscaling_target": ("AWS::ApplicationAutoScaling::ScalableTarget", SCALABLE_TARGET),
 }
 # Resources that add to another one rather than being model objects of their own.
 ATTACHMENTS = ("aws_iam_role_policy_attachment", "aws_iam_policy_attachment")
