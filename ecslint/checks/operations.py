@@ -217,9 +217,11 @@ def _protection_needs(provider: ModelObject, ctx) -> list[str]:
         needs.append(f"{provider.term(f'{PROVIDER}.managedScaling.status')} ENABLED")
     group = ctx.project.graph.target(provider, provider.at(PROVIDER, "autoScalingGroupArn"), AutoScalingGroup)
     protected = group.get("NewInstancesProtectedFromScaleIn") if group is not None else None
-    if group is None or as_bool(protected) is not True:
-        where = group.label if group is not None else "the Auto Scaling group"
-        needs.append(f"NewInstancesProtectedFromScaleIn true on {where}")
+    if group is None:
+        needs.append("scale-in protection for new instances (NewInstancesProtectedFromScaleIn) on the Auto Scaling "
+                     "group")
+    elif as_bool(protected) is not True:
+        needs.append(f"{group.term('NewInstancesProtectedFromScaleIn')} true on {group.label}")
     return needs
 
 
