@@ -1,6 +1,6 @@
 """Operations and hardening of clusters, services and capacity providers: Container Insights, public IP
 addresses, pinned Fargate platform versions, ECS Exec logging and its encryption, termination protection of
-Auto Scaling group capacity providers, and required tags.
+Auto Scaling group capacity providers, and the tags a configuration requires.
 
 What the scanners (checkov, Trivy, KICS, AWS Config, Security Hub) check about these, read from the model, so
 that every input format gets the same answer; each check stays silent on values it cannot know.
@@ -13,8 +13,8 @@ from typing import Iterator
 from ecslint.checks.load_balancing import AWSVPC_CONFIGURATION, on_ec2
 from ecslint.checks.services import FARGATE_PROVIDERS, is_set, platform_too_old, task_network, version_tuple
 from ecslint.findings import Violation
-from ecslint.model import (FARGATE, AutoScalingGroup, Cluster, ModelObject, Service, TaskSet, is_intrinsic,
-                           literal_str)
+from ecslint.model import (FARGATE, AutoScalingGroup, Cluster, ModelObject, Service, TaskDefinition, TaskSet,
+                           is_intrinsic, literal_str)
 from ecslint.tree import Node, as_bool, as_str
 from ecslint.wording import and_list
 
@@ -242,3 +242,55 @@ def capacity_provider_termination_protection(provider: ModelObject, ctx) -> Iter
                     "instances that still run tasks, stopping them without notice (AWS Security Hub ECS.19). Set "
                     f"it to ENABLED{also}.")
 
+
+
+# --- ECS622: required tags --------------------------------------------------------------------------------------
+
+# The option's names of the kinds that carry tags, and the Security Hub control that asks each to be tagged.
+TAGGED_KINDS = {Cluster: ("cluster", "ECS.14"), Service: ("service", "ECS.13"),
+                TaskDefinition: ("task-definition", "ECS.15")}
+
+
+def _given_whole(obj: ModelObject) -> bool:
+    """Whether the object's tags are all there to read: a template or Terraform resource, or a create or register
+    input; not an update-service input or a describe output (which shows tags only when asked to)."""
+    if obj.get("tags") is not None or obj.resource is not None:
+        return True
+    if isinstance(obj, Cluster):
+        return _whole_cluster(obj, "tags")
+    if isinstance(obj, Service):
+        return obj.get("serviceName") is not None and obj.get("serviceArn") is None
+    return isinstance(obj, TaskDefinition) and obj.wrapper is None and obj.get("taskDefinitionArn") is None
+
+
+def _tag_keys(obj: ModelObject) -> set[str] | None:
+    """The keys of the object's tags; None when one of them (or the list) is not known."""
+    tags = obj.get("tags")
+    if tags is not None and tags.value is not None and not tags.is_seq:
+        return None
+    keys = set()
+    for item in tags.elements() if tags is not None else []:
+        key = literal_str(item.get("key")) if item.is_map else None
+        if key is None:
+            return None
+        keys.add(key)
+    return keys
+
+
+def required_tags(obj: ModelObject, ctx) -> Iterator[Violation]:
+    """Clusters, services and task definitions should carry the tags the configuration requires."""
+    required = [str(tag) for tag in ctx.option("tags") or []]
+    kind, control = TAGGED_KINDS[type(obj)]
+    if not required or kind not in (ctx.option("resources") or []) or not _given_whole(obj):
+        return
+    keys = _tag_keys(obj)
+    missing = [tag for tag in required if keys is not None and tag not in keys]
+    if not missing:
+        return
+    names = and_list([f"'{tag}'" for tag in missing])
+    plural = "s" if len(missing) > 1 else ""
+    them = "them" if plural else "it"
+    yield Violation(obj.key("tags"), f"{obj.label} lacks the tag{plural} {names} that the configuration requires "
+                                     "(ECS622's tags option), which cost reports, access policies and automation "
+                                     f"select resources by (AWS Security Hub {control}). Add {them} to "
+                                     f"{obj.term('tags')}.")
