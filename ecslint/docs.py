@@ -19,7 +19,7 @@ but is a real mistake; **info**, advice.
 """
 
 
-OPT_IN_SETS = ("security",)  # the named rule sets that switch opt-in rules on
+OPT_IN_SETS = ("security", "operations")  # the named rule sets that switch opt-in rules on
 Reporter = Callable[[Rule, Example], list[str]]
 FORMAT_NAMES = {"ecs-api": "ECS API JSON/YAML", "cloudformation": "CloudFormation", "terraform": "Terraform",
                 "github-actions": "GitHub Actions workflows"}
