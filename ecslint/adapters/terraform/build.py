@@ -106,13 +106,21 @@ def _default_tags(module: Module, alias: str | None) -> Node | None | bool:
     return False
 
 
+def _first_member(values: Node, block: Block, scope: Scope) -> Node:
+    """Where tags a resource does not write itself are shown: at its first argument (so that the arguments
+    written keep their order, for edits that add one before the first), or its head when it has none."""
+    keys = list(values.keys.values()) if values.keys else []
+    first = min(keys, key=lambda k: (k.line, k.col)) if keys else node_at(block.head, None, scope)
+    return Node(None, first.line, first.col, first.end_line, first.end_col, None, None, first.file)
+
+
 def _with_default_tags(values: Node, block: Block, module: Module, scope: Scope) -> None:
     """Set a resource's ``tags`` to the tags AWS gives it: its own over its provider's default tags."""
     own = values.get("tags")
     defaults = _default_tags(module, _provider_alias(block))
     if defaults is not False and (own is None or own.value is None) and defaults.is_map and not defaults.value:
         return  # no tags at all
-    at = own if own is not None else node_at(block.head, None, scope)
+    at = own if own is not None else _first_member(values, block, scope)
     if defaults is False or not defaults.is_map or (own is not None and own.value is not None and not own.is_map):
         merged = Node(opaque(f"tags_all of {block.labels[0]}.{block.labels[1]}"), at.line, at.col, at.end_line,
                       at.end_col, None, None, at.file)
