@@ -30,7 +30,14 @@ def _whole_cluster(cluster: Cluster, member: str) -> bool:
     settings and configuration only when asked to) nor a ``put-cluster-capacity-providers`` input."""
     if cluster.get(member) is not None or cluster.resource is not None:
         return True
-    return cluster.get("clusterName") is not None and cluster.get("clusterArn") is None
+    return _named(cluster, "clusterName") and cluster.get("clusterArn") is None
+
+
+def _named(obj: ModelObject, member: str) -> bool:
+    """Whether the object's name is given: present, and not what an unfilled CLI skeleton leaves unknown
+    (whose other members are left to fill in too)."""
+    node = obj.get(member)
+    return node is not None and not is_intrinsic(node)
 
 
 def container_insights_disabled(cluster: Cluster, ctx) -> Iterator[Violation]:
@@ -259,8 +266,9 @@ def _given_whole(obj: ModelObject) -> bool:
     if isinstance(obj, Cluster):
         return _whole_cluster(obj, "tags")
     if isinstance(obj, Service):
-        return obj.get("serviceName") is not None and obj.get("serviceArn") is None
-    return isinstance(obj, TaskDefinition) and obj.wrapper is None and obj.get("taskDefinitionArn") is None
+        return _named(obj, "serviceName") and obj.get("serviceArn") is None
+    return isinstance(obj, TaskDefinition) and _named(obj, "family") and obj.wrapper is None and \
+        obj.get("taskDefinitionArn") is None
 
 
 def _tag_keys(obj: ModelObject) -> set[str] | None:
