@@ -11,6 +11,11 @@ from ecslint.engine import Input, Result, lint
 from ecslint.registry import Example, Registry
 
 
+def example_config(rule_id: str, example: Example) -> Config:
+    """How examples are linted: with every rule, and the rule's settings the example gives."""
+    return Config(select=["ALL"], options={rule_id: dict(example.options)} if example.options else {})
+
+
 def lint_example(example: Example, registry: Registry, config: Config) -> Result:
     """What ecslint finds in ``example``, reported under the paths the example names."""
     if not example.files:

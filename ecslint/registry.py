@@ -45,13 +45,15 @@ class Example:
     """An example from a rule file: a whole input, and for bad ones the lines that must be reported.
     ``fmt`` is ``json``, ``yaml`` or ``terraform``. An example may be a file of a repository
     (``path``, relative to its root) with other files around it (``files``: path -> content), which
-    are read for what they tell but not linted (a workflow and the task definition it ships)."""
+    are read for what they tell but not linted (a workflow and the task definition it ships). ``options``:
+    values of the rule's settings that the example needs (a rule silent until it is configured)."""
 
     content: str
     fmt: str = "json"
     lines: list[int] = field(default_factory=list)
     path: str | None = None
     files: dict[str, str] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)  # the rule's settings the example is linted with
 
     @property
     def file_name(self) -> str:
@@ -163,7 +165,10 @@ def _examples(items: Any, origin: str) -> list[Example]:
         if not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()) \
                 or (path is not None and not isinstance(path, str)):
             raise RuleError(f"{origin}: an example's 'path' is a string and its 'files' map paths to contents")
-        examples.append(Example(item["content"], fmt, list(item.get("lines", [])), path, dict(files)))
+        options = item.get("options") or {}
+        if not isinstance(options, dict):
+            raise RuleError(f"{origin}: an example's 'options' map the rule's option names to values")
+        examples.append(Example(item["content"], fmt, list(item.get("lines", [])), path, dict(files), dict(options)))
     return examples
 
 

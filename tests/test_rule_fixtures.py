@@ -1,5 +1,6 @@
 """Fixtures per rule: ``tests/fixtures/<RULE>/bad_*`` must give exactly the findings of that rule
 listed in ``<file>.expected`` (``line:col: level[RULE] message``, one a line); ``good_*`` none.
+``options.json`` in the directory gives the rule's settings (a rule that is silent until configured);
 ``context.*`` files of the directory (task definitions, clusters) are linted together with each
 fixture, as files of one project; the fixture's own findings count, and those it causes in a context
 file (prefixed with its name), such as a finding at the task definition a service links to.
@@ -10,6 +11,7 @@ review the diff before committing it.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -32,11 +34,14 @@ def _fixtures():
 @pytest.mark.parametrize("rule_id, path", list(_fixtures()))
 def test_fixture(rule_id, path):
     context = [Input(p.name, p.read_bytes()) for p in sorted(path.parent.glob("context.*"))]
-    result = lint_inputs([Input(path.name, path.read_bytes()), *context])
+    settings = path.parent / "options.json"  # the rule's settings its fixtures are linted with
+    options = {rule_id: json.loads(settings.read_text(encoding="utf-8"))} if settings.exists() else {}
+    result = lint_inputs([Input(path.name, path.read_bytes()), *context], options=options)
     assert not result.internal_errors
     got = [render_line(f) for f in findings_of(result, rule_id) if f.path == path.name]
     # What the fixture makes the rule report in a context file (at the other end of a link).
-    alone = {(f.path, render_line(f)) for f in findings_of(lint_inputs(context), rule_id)} if context else set()
+    alone = {(f.path, render_line(f)) for f in findings_of(lint_inputs(context, options=options), rule_id)} \
+        if context else set()
     got += [f"{f.path}:{render_line(f)}" for f in findings_of(result, rule_id)
             if f.path != path.name and (f.path, render_line(f)) not in alone]
     if path.name.startswith("good_"):

@@ -374,3 +374,29 @@ resource "aws_appautoscaling_target" "web" {
     assert [(f.rule, f.line) for f in result.findings] == [("ECS902", 2)]
     assert "aws_appautoscaling_target.web may scale it to 0 (its min_capacity is 0)" in result.findings[0].message
     assert TerraformNaming().default(Service.__new__(Service), "desiredCount") == 0
+
+
+# --- tags --------------------------------------------------------------------------------------------
+
+TAGS_REQUIRED = {"select": ["ECS622"], "options": {"ECS622": {"tags": ["team", "env"]}}}
+TAGGED_CLUSTER = 'resource "aws_ecs_cluster" "prod" {\n  name = "prod"\n  tags = { env = "prod" }\n}\n'
+
+
+def test_tags_are_the_resources_own_over_the_providers_default_tags(tmp_path, monkeypatch):
+    provider = 'provider "aws" {\n  default_tags {\n    tags = { team = "payments" }\n  }\n}\n'
+    assert run(tmp_path, monkeypatch, {"main.tf": provider + TAGGED_CLUSTER}, **TAGS_REQUIRED) == []
+    bare = 'provider "aws" {\n  region = "us-east-1"\n}\n'
+    assert run(tmp_path, monkeypatch, {"main.tf": bare + TAGGED_CLUSTER}, **TAGS_REQUIRED) == \
+        [("main.tf", 6, "ECS622")]
+
+
+def test_tags_of_a_module_without_an_aws_provider_are_unknown(tmp_path, monkeypatch):
+    assert run(tmp_path, monkeypatch, {"main.tf": TAGGED_CLUSTER}, **TAGS_REQUIRED) == []
+
+
+def test_a_plan_gives_its_tags_all(tmp_path, monkeypatch):
+    values = {**PLANNED, "tags": {"env": "prod"}, "tags_all": {"env": "prod", "team": "payments"}}
+    assert run(tmp_path, monkeypatch, {"plan.json": plan(values)}, **TAGS_REQUIRED) == []
+    values = {**PLANNED, "tags": {"env": "prod"}, "tags_all": {"env": "prod"}}
+    assert [rule for _, _, rule in run(tmp_path, monkeypatch, {"plan.json": plan(values)}, **TAGS_REQUIRED)] == \
+        ["ECS622"]

@@ -18,7 +18,8 @@ from ecslint.checks.services import has_value, literal_int, task_network
 from ecslint.findings import Violation
 from ecslint.graph import Graph, referenced_id, scope_of
 from ecslint.model import (MAX_PATTERN_INPUT, CapacityProvider, ContainerDefinition, Listener, ListenerRule,
-                           LoadBalancer, ModelObject, Project, Service, TargetGroup, TaskDefinition, literal_str)
+                           LoadBalancer, ModelObject, Project, Service, TargetGroup, TaskDefinition, TaskSet,
+                           literal_str)
 from ecslint.tree import Node, as_str
 from ecslint.wording import and_list, or_list
 
@@ -404,7 +405,7 @@ def target_group_arn_not_an_arn(service: Service, ctx) -> Iterator[Violation]:
 AWSVPC_CONFIGURATION = "networkConfiguration.awsvpcConfiguration"
 
 
-def _on_ec2(service: Service, graph: Graph) -> str | None:
+def on_ec2(service: Service | TaskSet, graph: Graph) -> str | None:
     """What puts the service on EC2 instances, for a message: launchType EC2, or a capacity provider strategy
     whose providers are all Auto Scaling groups of the project; None when unknown or not EC2."""
     launch = service.get("launchType")
@@ -428,7 +429,7 @@ def public_ip_on_ec2(service: Service, ctx) -> Iterator[Violation]:
     network = task_network(service)
     if literal_str(node) != "ENABLED" or (network is not None and network[0] != "awsvpc"):
         return  # a non-awsvpc task definition takes no networkConfiguration at all (ECS405)
-    why = _on_ec2(service, ctx.project.graph)
+    why = on_ec2(service, ctx.project.graph)
     if why:
         name = service.term(f"{AWSVPC_CONFIGURATION}.assignPublicIp")
         yield Violation(node, f"{name} of {service.label} asks for a public IP address for each task, but {why}; AWS "

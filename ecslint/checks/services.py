@@ -80,12 +80,12 @@ def _is_described(service: Service) -> bool:
     return service.get("serviceArn") is not None
 
 
-def _on_fargate(service: Service) -> bool:
+def on_fargate(service: Service) -> bool:
     """The service runs on Fargate: launchType FARGATE or a Fargate capacity provider."""
     return literal_str(service.get("launchType")) == FARGATE or bool(service.capacity_providers & FARGATE_PROVIDERS)
 
 
-def _fargate_node(service: Service) -> Node:
+def fargate_node(service: Service) -> Node:
     """What puts the service on Fargate: its launchType value, or its capacityProviderStrategy."""
     node = service.get("launchType")
     return node if literal_str(node) == FARGATE else service.key("capacityProviderStrategy")
@@ -175,8 +175,8 @@ DAEMON_STRATEGY = _rejects("Specifying a capacity provider strategy is not suppo
 
 def _daemon_conflicts(service: Service, ctx) -> Iterator[tuple[Node, str, str]]:
     """Each setting the DAEMON scheduling strategy does not allow: where, why, and what to do."""
-    if _on_fargate(service):
-        yield _fargate_node(service), ("Fargate does not support it: a DAEMON service runs one task on each "
+    if on_fargate(service):
+        yield fargate_node(service), ("Fargate does not support it: a DAEMON service runs one task on each "
                                        "container instance, and Fargate has none"), \
             "Run it on EC2 (or external) instances, or use the REPLICA strategy."
     controller = service.at("deploymentController", "type")
@@ -225,7 +225,7 @@ def _default_strategy(cluster: Cluster, ctx) -> str | None:
 def _daemon_capacity_providers(service: Service, ctx) -> Iterator[tuple[Node, str, str]]:
     """A capacity provider strategy of its own (not Fargate: reported above), or the cluster's default."""
     own = _has_strategy(service)
-    if own and not _on_fargate(service):
+    if own and not on_fargate(service):
         why = f"it sets {service.term('capacityProviderStrategy')}; {DAEMON_STRATEGY}"
         yield service.key("capacityProviderStrategy"), why, f"Remove it and set {service.setting('launchType', EC2)}."
     cluster = service.cluster
@@ -360,7 +360,7 @@ PLACEMENT = {"placementStrategy": "Placement strategies", "placementConstraints"
 
 def fargate_placement(service: Service, ctx) -> Iterator[Violation]:
     """Placement strategies and constraints place tasks on EC2 instances; Fargate has none."""
-    if not _on_fargate(service):
+    if not on_fargate(service):
         return
     for field, what in PLACEMENT.items():
         if has_value(service.get(field)):
@@ -373,7 +373,7 @@ def fargate_placement(service: Service, ctx) -> Iterator[Violation]:
 
 # --- ECS211 ----------------------------------------------------------------------------------------
 
-def _version(text: str) -> tuple[int, ...] | None:
+def version_tuple(text: str) -> tuple[int, ...] | None:
     parts = text.split(".")
     return tuple(int(p) for p in parts) if all(p.isdigit() for p in parts) else None
 
@@ -387,13 +387,20 @@ def _needs_platform_1_4(task: TaskDefinition) -> str | None:
     return None
 
 
+def platform_too_old(service: Service) -> str | None:
+    """What in the service's task definition its pinned Fargate platform version (older than Linux 1.4.0)
+    lacks, for a message (ECS211); None when nothing does, or it is not known."""
+    task = service.task
+    version = version_tuple(literal_str(service.get("platformVersion")) or "")
+    if version is None or version >= (1, 4, 0) or task is None or task.is_windows or not on_fargate(service):
+        return None
+    return _needs_platform_1_4(task)
+
+
 def fargate_platform_version(service: Service, ctx) -> Iterator[Violation]:
     """EFS volumes and ephemeral storage need Fargate Linux platform version 1.4.0 or LATEST."""
     node, task = service.get("platformVersion"), service.task
-    version = _version(literal_str(node) or "")
-    if version is None or version >= (1, 4, 0) or task is None or task.is_windows or not _on_fargate(service):
-        return
-    feature = _needs_platform_1_4(task)
+    feature = platform_too_old(service)
     if feature:
         yield Violation(node, f"{service.label} pins Fargate platform version {node.value}, but {task.label} uses "
                               f"{feature} Linux platform version 1.4.0 or later; the tasks fail to start "
@@ -483,7 +490,7 @@ def task_network(service: Service) -> tuple[str, str] | None:
     mode = task.effective_network_mode if task is not None else None
     if mode == "awsvpc":
         return mode, f"its {task.label} uses the awsvpc network mode"
-    if _on_fargate(service):
+    if on_fargate(service):
         return "awsvpc", "it runs on Fargate, where every task uses the awsvpc network mode"
     return (mode, f"its {task.label} uses {task.network_mode_phrase()}") if mode is not None else None
 

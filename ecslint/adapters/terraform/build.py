@@ -2,17 +2,20 @@
 spelled as CloudFormation would give them, then made canonical as a template's are.
 
 A role gains the managed policies that ``aws_iam_role_policy_attachment`` resources of its module
-attach to it, so what a role may do is read the same way whichever way it is written.
+attach to it, so what a role may do is read the same way whichever way it is written. A cluster, service
+or task definition has the tags AWS gives it (``tags_all``): its own over the ``default_tags`` of its
+``aws`` provider; in a module that configures no ``aws`` provider, a parent module's may add any, so its
+tags are unknown.
 """
 
 from __future__ import annotations
 
 from ecslint.adapters.cloudformation.names import canonical
 from ecslint.adapters.cloudformation.resources import BUILDERS
-from ecslint.adapters.terraform.evaluate import Scope, evaluate, node_at
+from ecslint.adapters.terraform.evaluate import Scope, evaluate, node_at, opaque
 from ecslint.adapters.terraform.mapping import convert, count_is_zero, rule_items, values_of
 from ecslint.adapters.terraform.module import Module
-from ecslint.adapters.terraform.specs import ATTACHMENTS, RESOURCES
+from ecslint.adapters.terraform.specs import ATTACHMENTS, RESOURCES, TAGGED
 from ecslint.hcl import Block, HclFile
 from ecslint.model import ModelObject, Resource, Source, literal_str
 from ecslint.model.values import Unresolved
@@ -78,6 +81,58 @@ def _with_attachments(values: Node, address: str, module: Module) -> None:
         managed.value.extend(attached)
 
 
+def _provider_alias(block: Block) -> str | None:
+    """The alias of the ``aws`` provider a resource names (``provider = aws.east``), or None for the default."""
+    provider = block.body.attributes.get("provider")
+    text = provider.expr.text.strip() if provider is not None else ""
+    return text.split(".", 1)[1] if text.startswith("aws.") else None
+
+
+def _default_tags(module: Module, alias: str | None) -> Node | None | bool:
+    """The ``default_tags`` tags of the module's ``aws`` provider of that alias: a map (empty when it has
+    none), an unknown value, or False when the module configures no such provider."""
+    for hcl in module.files:
+        for provider in hcl.body.blocks_of("provider"):
+            if provider.labels != ["aws"]:
+                continue
+            scope = Scope(module, hcl.path, "")
+            named = provider.body.attributes.get("alias")
+            if (literal_str(evaluate(named.expr, scope)) if named is not None else None) != alias:
+                continue
+            blocks = provider.body.blocks_of("default_tags")
+            tags = blocks[0].body.attributes.get("tags") if blocks else None
+            return evaluate(tags.expr, scope) if tags is not None else \
+                Node({}, provider.head.line, provider.head.col, provider.head.end_line, provider.head.end_col, {})
+    return False
+
+
+def _first_member(values: Node, block: Block, scope: Scope) -> Node:
+    """Where tags a resource does not write itself are shown: at its first argument (so that the arguments
+    written keep their order, for edits that add one before the first), or its head when it has none."""
+    keys = list(values.keys.values()) if values.keys else []
+    first = min(keys, key=lambda k: (k.line, k.col)) if keys else node_at(block.head, None, scope)
+    return Node(None, first.line, first.col, first.end_line, first.end_col, None, None, first.file)
+
+
+def _with_default_tags(values: Node, block: Block, module: Module, scope: Scope) -> None:
+    """Set a resource's ``tags`` to the tags AWS gives it: its own over its provider's default tags."""
+    own = values.get("tags")
+    defaults = _default_tags(module, _provider_alias(block))
+    if defaults is not False and (own is None or own.value is None) and defaults.is_map and not defaults.value:
+        return  # no tags at all
+    at = own if own is not None else _first_member(values, block, scope)
+    if defaults is False or not defaults.is_map or (own is not None and own.value is not None and not own.is_map):
+        merged = Node(opaque(f"tags_all of {block.labels[0]}.{block.labels[1]}"), at.line, at.col, at.end_line,
+                      at.end_col, None, None, at.file)
+    else:
+        mine = own if own is not None and own.is_map else Node({}, at.line, at.col, at.end_line, at.end_col, {})
+        merged = Node({**defaults.value, **mine.value}, at.line, at.col, at.end_line, at.end_col,
+                      {**(defaults.keys or {}), **(mine.keys or {})}, None, at.file)
+    values.value["tags"] = merged
+    if values.keys is not None and "tags" not in values.keys:
+        values.keys["tags"] = at
+
+
 def objects(module: Module, hcl: HclFile, source: Source) -> list[ModelObject]:
     """The model objects of the modeled resources of ``hcl``."""
     made: list[ModelObject] = []
@@ -92,6 +147,8 @@ def objects(module: Module, hcl: HclFile, source: Source) -> list[ModelObject]:
         values = values_of(block.body, block.span, scope)
         if kind == "aws_iam_role":
             _with_attachments(values, address, module)
+        if kind in TAGGED:
+            _with_default_tags(values, block, module, scope)
         if kind == "aws_ecs_service" and as_str(values.get("scheduling_strategy")) == "DAEMON":
             for name in DAEMON_UNSENT:  # the provider does not send them for a DAEMON service
                 values.value.pop(name, None)

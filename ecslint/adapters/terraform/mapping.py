@@ -50,6 +50,18 @@ def _pairs(value: Node, scope: Scope) -> Node:
     return Node(items, value.line, value.col, value.end_line, value.end_col, None, None, value.file)
 
 
+def _tags(value: Node, scope: Scope) -> Node:
+    """A map of tags as a list of ``{Key, Value}``, as CloudFormation writes them."""
+    if not value.is_map:
+        return value
+    items = []
+    for key, item in value.items():
+        key_node = value.keys[key] if value.keys and key in value.keys else item
+        items.append(Node({"Key": _like(key_node, key), "Value": item}, key_node.line, key_node.col, item.end_line,
+                          item.end_col, {"Key": key_node, "Value": item}, None, item.file))
+    return Node(items, value.line, value.col, value.end_line, value.end_col, None, None, value.file)
+
+
 def _list(value: Node, scope: Scope) -> Node:
     return value if value.is_seq or not is_known(value) else \
         Node([value], value.line, value.col, value.end_line, value.end_col, None, None, value.file)
@@ -91,7 +103,7 @@ def _like(node: Node, value: object) -> Node:
 
 CONVERTERS: dict[str, Callable[[Node, Scope], Node]] = {
     JSON: _json, CONTAINERS: _containers, "base64": _base64, "enabled": _enabled, "scheme": _scheme,
-    "pairs": _pairs, "list": _list,
+    "pairs": _pairs, "list": _list, "tags": _tags,
 }
 
 

@@ -254,6 +254,8 @@ def plan_objects(root: Node, document: Document, source: Source) -> PlanResult:
                 f"{kind.value}.{name.value}"
             local = f"{kind.value}.{name.value}"
             _mark_unknown(values, unknowns.get(full), config.resource(local), full)
+            if values.get("tags_all") is not None:  # the tags AWS gives it, the provider's default tags included
+                values.value["tags"] = values.value["tags_all"]
             found = locator.block(module_address, kind.value, name.value)
             resource_node = Node({"Type": kind}, resource.line, resource.col, resource.end_line, resource.end_col,
                                  {"Type": kind})

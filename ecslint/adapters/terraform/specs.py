@@ -42,6 +42,7 @@ def block(cfn: str, fields: Spec, many: bool = False) -> Field:
 
 
 JSON = "json"  # a JSON document given as text or jsonencode(...)
+TAGS = Field("Tags", convert="tags")  # a map of tags, as a list of {Key, Value}
 CONTAINERS = "containers"  # container definitions: a JSON document whose keys the provider reads in any case
 
 STRATEGY = spec("capacity_provider weight base")
@@ -70,13 +71,14 @@ TASK_DEFINITION = spec(
     runtime_platform=block("RuntimePlatform", spec("operating_system_family cpu_architecture")),
     ephemeral_storage=block("EphemeralStorage", spec(size_in_gib="SizeInGiB")),
     inference_accelerator=block("InferenceAccelerators", spec("device_name device_type"), many=True),
+    tags=TAGS,
 )
 
 SERVICE = spec(
     "cluster task_definition desired_count launch_type platform_version scheduling_strategy "
     "health_check_grace_period_seconds enable_execute_command propagate_tags force_new_deployment "
     "availability_zone_rebalancing",
-    name="ServiceName", iam_role="Role", enable_ecs_managed_tags="EnableECSManagedTags",
+    name="ServiceName", iam_role="Role", enable_ecs_managed_tags="EnableECSManagedTags", tags=TAGS,
     deployment_maximum_percent="DeploymentConfiguration.MaximumPercent",
     deployment_minimum_healthy_percent="DeploymentConfiguration.MinimumHealthyPercent",
     deployment_circuit_breaker=block("DeploymentConfiguration.DeploymentCircuitBreaker", spec("enable rollback")),
@@ -105,7 +107,7 @@ SERVICE = spec(
 )
 
 CLUSTER = spec(
-    "capacity_providers", name="ClusterName",
+    "capacity_providers", name="ClusterName", tags=TAGS,
     setting=block("ClusterSettings", spec("name value"), many=True),
     configuration=block("Configuration", spec(
         execute_command_configuration=block("ExecuteCommandConfiguration", spec(
@@ -267,5 +269,7 @@ RESOURCES: dict[str, tuple[str, Spec]] = {
     "aws_subnet": ("AWS::EC2::Subnet", SUBNET),
     "aws_appautoscaling_target": ("AWS::ApplicationAutoScaling::ScalableTarget", SCALABLE_TARGET),
 }
+# Resources whose tags the model reads: their own, with the provider's default_tags (tags_all).
+TAGGED = ("aws_ecs_cluster", "aws_ecs_service", "aws_ecs_task_definition")
 # Resources that add to another one rather than being model objects of their own.
 ATTACHMENTS = ("aws_iam_role_policy_attachment", "aws_iam_policy_attachment")
