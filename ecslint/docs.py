@@ -27,11 +27,18 @@ FORMAT_NAMES = {"ecs-api": "ECS API JSON/YAML", "cloudformation": "CloudFormatio
 
 def _example_block(example: Example) -> str:
     block = f"```{example.fmt}\n{example.content.rstrip()}\n```"
+    if example.options:
+        block = f"With `.ecslint.yaml`:\n\n```yaml\n{_options_yaml(example)}\n```\n\n{block}"
     if not example.files:
         return block
     around = "\n\n".join(f"`{name}`:\n\n```{_fence(name)}\n{text.rstrip()}\n```"
                          for name, text in example.files.items())
     return f"`{example.file_name}`:\n\n{block}\n\n{around}"
+
+
+def _options_yaml(example: Example) -> str:
+    """The ``options:`` of a configuration file that gives the settings an example is linted with."""
+    return "options:\n" + "\n".join(f"  {rule}: {json.dumps(values)}" for rule, values in example.options.items())
 
 
 def _fence(name: str) -> str:
@@ -116,6 +123,8 @@ def rule_text(rule: Rule) -> str:
     ]
     for title, examples in (("Example", rule.bad), ("Use instead", rule.good)):
         for example in examples:
+            if example.options:
+                parts.append(f"With .ecslint.yaml:\n{_indent(_options_yaml(example))}")
             parts.append(f"{title} ({example.file_name if example.files else example.fmt}):\n"
                          f"{_indent(example.content.rstrip())}")
             parts.extend(f"{name}:\n{_indent(text.rstrip())}" for name, text in example.files.items())

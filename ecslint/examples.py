@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import replace
 
 from ecslint.config import Config
 from ecslint.engine import Input, Result, lint
@@ -12,7 +13,10 @@ from ecslint.registry import Example, Registry
 
 
 def lint_example(example: Example, registry: Registry, config: Config) -> Result:
-    """What ecslint finds in ``example``, reported under the paths the example names."""
+    """What ecslint finds in ``example`` (with the rule settings it names), reported under the paths the
+    example names."""
+    if example.options:
+        config = replace(config, options={**config.options, **example.options})
     if not example.files:
         return lint([Input(example.file_name, example.content.encode("utf-8"))], registry, config)
     with tempfile.TemporaryDirectory() as folder:
