@@ -53,28 +53,30 @@ def _root(user: str) -> bool:
     return name == "root" or (name.isdigit() and int(name) == 0)
 
 
+def _runs_as_administrator(user: str, windows: bool) -> bool:
+    return user.strip().lower() in WINDOWS_ADMINISTRATORS if windows else _root(user)
+
+
 def runs_as_root(container: ContainerDefinition, ctx) -> Iterator[Violation]:
     """A Linux container that runs as root, or a Windows one as an administrator, by its ``user`` or
     by default (no ``user``: the image's user, root or ContainerAdministrator unless the image says
     otherwise)."""
     node, windows, term = container.get("user"), _windows(container), container.term("user")
-    if windows:
-        advice, control, who = "a user without administrator rights, such as ContainerUser", "ECS.21", \
-            "ContainerAdministrator"
-    else:
-        advice, control, who = "a non-root user and group, such as \"1000:1000\"", "ECS.20", "root"
+    default, advice, control = (("ContainerAdministrator", "a user without administrator rights, such as ContainerUser",
+                                 "ECS.21") if windows else
+                                ("root", "a non-root user and group, such as \"1000:1000\"", "ECS.20"))
+    escape = (f"a process that breaks out of the container is {'an administrator' if windows else 'root'} on the "
+              "host, and what it writes to host volumes belongs to that account")
     if _absent(node):
-        yield Violation(container.node, f"{container.label} sets no {term}, so it runs as its image's default "
-                                        f"user, which is {who} unless the image names another; a process that "
-                                        "breaks out of a container running as an administrator is one on the "
-                                        f"host. Set {term} to {advice} (AWS Security Hub {control}).")
+        yield Violation(container.node, f"{container.label} sets no {term}, so it runs as its image's default user, "
+                                        f"which is {default} unless the image names another: {escape}. Set {term} to "
+                                        f"{advice} (AWS Security Hub {control}).")
         return
     user = literal_str(node)
-    if user is None or not (user.strip().lower() in WINDOWS_ADMINISTRATORS if windows else _root(user)):
-        return
-    yield Violation(node, f"{container.label} runs as '{user}', {'an administrator' if windows else 'root'}: a "
-                          "process that breaks out of the container, or a writable host mount, gives an attacker "
-                          f"those rights on the host. Set {term} to {advice} (AWS Security Hub {control}).")
+    if user is not None and _runs_as_administrator(user, windows):
+        who = "an administrator account" if windows else "which is root (user id 0)"
+        yield Violation(node, f"{container.label} runs as '{user}', {who}: {escape}. Set {term} to {advice} "
+                              f"(AWS Security Hub {control}).")
 
 
 # --- ECS606, ECS607: host PID and IPC namespaces ------------------------------------------------
