@@ -167,10 +167,11 @@ def mutable_image_tag(container: ContainerDefinition, ctx) -> Iterator[Violation
         return
     node, text, reference = found
     how = "with no tag, which means 'latest'" if reference.tag is None else "by the tag 'latest'"
+    name = text.removesuffix(":latest")
     yield Violation(node, f"{container.label} names its image '{text}' {how}: which image a task runs depends "
                           "on when it starts, tasks of one service may run different code, and a rollback to this "
-                          "task definition does not bring the old image back. Name a version tag "
-                          f"('{reference.repository.rsplit('/', 1)[-1]}:1.4.2') or a digest ('@sha256:...').")
+                          f"task definition does not bring the old image back. Name a version tag ('{name}:<version>') "
+                          f"or a digest ('{name}@sha256:<digest>').")
 
 
 def image_not_pinned_by_digest(container: ContainerDefinition, ctx) -> Iterator[Violation]:
@@ -181,7 +182,7 @@ def image_not_pinned_by_digest(container: ContainerDefinition, ctx) -> Iterator[
     node, text, reference = found
     yield Violation(node, f"{container.label} names its image '{text}' by its tag '{reference.tag}' only: whoever "
                           "can push to the repository can move the tag to other content, and the next task runs it. "
-                          f"Append the digest of the image you tested ('{text}@sha256:...'), or make the repository's "
+                          f"Append the digest of the image you tested ('{text}@sha256:<digest>'), or make the repository's "
                           "tags immutable.")
 
 
