@@ -2,8 +2,9 @@
 listed in ``<file>.expected`` (``line:col: level[RULE] message``, one a line); ``good_*`` none.
 ``context.*`` files of the directory (task definitions, clusters) are linted together with each
 fixture, as files of one project; the fixture's own findings count, and those it causes in a context
-file (prefixed with its name), such as a finding at the task definition a service links to. The
-``options`` of a ``.ecslint.yaml`` in the directory set rule settings for its fixtures.
+file (prefixed with its name), such as a finding at the task definition a service links to. A
+``.ecslint.yaml`` in the directory sets the rules (``select``, ``ignore``; all rules otherwise) and
+the rule settings (``options``) its fixtures are linted with.
 
 ``ECSLINT_UPDATE_FIXTURES=1 pytest tests/test_rule_fixtures.py`` rewrites the expectations;
 review the diff before committing it.
@@ -31,21 +32,25 @@ def _fixtures():
                 yield pytest.param(directory.name, path, id=f"{directory.name}/{path.name}")
 
 
-def _options(directory: Path) -> dict:
-    """The rule settings of a fixture directory: the ``options`` of its ``.ecslint.yaml``, if any."""
-    config = directory / ".ecslint.yaml"
-    return load_config(str(config)).options if config.exists() else {}
+def _settings(directory: Path) -> dict:
+    """How a directory's fixtures are linted: the rules and rule settings of its ``.ecslint.yaml``, if any."""
+    path = directory / ".ecslint.yaml"
+    if not path.exists():
+        return {}
+    config = load_config(str(path))
+    return {"select": config.select, "extend_select": config.extend_select, "ignore": config.ignore,
+            "options": config.options}
 
 
 @pytest.mark.parametrize("rule_id, path", list(_fixtures()))
 def test_fixture(rule_id, path):
     context = [Input(p.name, p.read_bytes()) for p in sorted(path.parent.glob("context.*"))]
-    options = _options(path.parent)
-    result = lint_inputs([Input(path.name, path.read_bytes()), *context], options=options)
+    settings = _settings(path.parent)
+    result = lint_inputs([Input(path.name, path.read_bytes()), *context], **settings)
     assert not result.internal_errors
     got = [render_line(f) for f in findings_of(result, rule_id) if f.path == path.name]
     # What the fixture makes the rule report in a context file (at the other end of a link).
-    alone = {(f.path, render_line(f)) for f in findings_of(lint_inputs(context, options=options), rule_id)} \
+    alone = {(f.path, render_line(f)) for f in findings_of(lint_inputs(context, **settings), rule_id)} \
         if context else set()
     got += [f"{f.path}:{render_line(f)}" for f in findings_of(result, rule_id)
             if f.path != path.name and (f.path, render_line(f)) not in alone]
