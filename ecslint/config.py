@@ -152,10 +152,10 @@ def _check_options(registry: Registry, options: dict[str, dict[str, Any]], origi
                 known = ", ".join(rule.options) or "none"
                 raise ConfigError(f"options: {rule.id} ({rule.name}) has no setting {name!r}{where} (it has: {known})")
             if option.schema:
-                _check_option_value(f"options: {key}.{name}{where}", option.schema, value)
+                _check_option_value(f"options: {key}.{name}", where, option.schema, value)
 
 
-def _check_option_value(origin: str, schema: dict[str, Any], value: Any) -> None:
+def _check_option_value(setting: str, where: str, schema: dict[str, Any], value: Any) -> None:
     """A setting's value against its JSON Schema, formats such as ``regex`` included: the first error
     names the item that is wrong and, for a format, why (``missing ), unterminated subpattern``)."""
     from jsonschema import Draft202012Validator, FormatChecker
@@ -164,7 +164,7 @@ def _check_option_value(origin: str, schema: dict[str, Any], value: Any) -> None
     if error is not None:
         item = "".join(f"[{step}]" for step in error.absolute_path)
         cause = f" ({error.cause})" if error.cause is not None else ""
-        raise ConfigError(f"{origin}{item}: {error.message}{cause}")
+        raise ConfigError(f"{setting}{item}{where}: {error.message}{cause}")
 
 
 def matches_glob(path: str, pattern: str, root: str = ".") -> bool:

@@ -67,12 +67,12 @@ def image_reference(text: str) -> ImageReference | None:
         return None
     name, at, digest = fill_placeholders(text, lambda _: UNKNOWN).partition("@")
     parts = name.split("/")
+    last, colon, tag = parts[-1].rpartition(":") if ":" in parts[-1] else (parts[-1], "", "")
+    parts[-1] = last
     registry: str | None = DOCKER_HUB
     if len(parts) > 1 and _is_host(parts[0]):
         host = parts.pop(0).lower()
         registry = DOCKER_HUB if host in DOCKER_HUB_ALIASES else host
     elif UNKNOWN in parts[0]:
         registry = None  # the placeholder may be a registry host, or a whole image
-    last, colon, tag = parts[-1].rpartition(":") if ":" in parts[-1] else (parts[-1], "", "")
-    repository = "/".join([*parts[:-1], last])
-    return ImageReference(registry, repository, tag if colon else None, digest if at else None)
+    return ImageReference(registry, "/".join(parts), tag if colon else None, digest if at else None)
