@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 
 from ecslint.model.values import MAX_PATTERN_INPUT, fill_placeholders
 
@@ -32,10 +33,6 @@ class ImageReference:
     repository: str
     tag: str | None
     digest: str | None
-
-    @property
-    def registry_known(self) -> bool:
-        return self.registry is not None and UNKNOWN not in self.registry
 
     @property
     def ends_unknown(self) -> bool:
@@ -76,3 +73,58 @@ def image_reference(text: str) -> ImageReference | None:
     elif UNKNOWN in parts[0]:
         registry = None  # the placeholder may be a registry host, or a whole image
     return ImageReference(registry, "/".join(parts), tag if colon else None, digest if at else None)
+
+
+STAR = object()  # a glob's ``*``, or a placeholder: any text
+
+
+def _glob_tokens(pattern: str) -> list:
+    """An fnmatch pattern as tokens: :data:`STAR`, ``?``, a ``[...]`` class (kept as its text) or a character."""
+    tokens: list = []
+    at = 0
+    while at < len(pattern):
+        char = pattern[at]
+        close = pattern.find("]", at + (3 if pattern[at + 1:at + 2] == "!" else 2)) if char == "[" else -1
+        if char == "*":
+            tokens.append(STAR)
+        elif close != -1:
+            tokens.append(pattern[at:close + 1])
+            at = close
+        else:
+            tokens.append(char)
+        at += 1
+    return tokens
+
+
+def _fits(char: str, token: str) -> bool:
+    """Whether a character of a host can match a pattern's token (not a star)."""
+    return token == "?" or (char == token if len(token) == 1 else fnmatchcase(char, token))
+
+
+def may_match(host: str, pattern: str) -> bool:
+    """Whether the registry ``host``, whose placeholders (:data:`UNKNOWN`) may stand for any text, can match
+    the fnmatch ``pattern`` (case-insensitive): for a host written out, whether it does."""
+    host, pattern = host.lower(), pattern.lower()
+    if UNKNOWN not in host:
+        return fnmatchcase(host, pattern)
+    left = [STAR if char == UNKNOWN else char for char in host]
+    right = _glob_tokens(pattern)
+    # The pairs of positions both can reach on one text: a search over the product of the two globs.
+    seen, pending = {(0, 0)}, [(0, 0)]
+    while pending:
+        i, j = pending.pop()
+        if (i, j) == (len(left), len(right)):
+            return True
+        steps = []
+        if i < len(left) and left[i] is STAR:
+            steps += [(i + 1, j)] + ([(i, j + 1)] if j < len(right) else [])
+        if j < len(right) and right[j] is STAR:
+            steps += [(i, j + 1)] + ([(i + 1, j)] if i < len(left) else [])
+        if i < len(left) and j < len(right) and left[i] is not STAR and right[j] is not STAR \
+                and _fits(left[i], right[j]):
+            steps.append((i + 1, j + 1))
+        for step in steps:
+            if step not in seen:
+                seen.add(step)
+                pending.append(step)
+    return False

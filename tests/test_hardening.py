@@ -8,7 +8,7 @@ import json
 import pytest
 
 from ecslint.config import Config, ConfigError
-from ecslint.images import UNKNOWN, image_reference
+from ecslint.images import UNKNOWN, image_reference, may_match
 from helpers import findings_of, lint_text, registry
 
 DIGEST = "sha256:" + "4a3c1e9b" * 8
@@ -35,25 +35,47 @@ def test_image_reference(text, registry_host, repository, tag, digest):
         (registry_host, repository, tag, digest)
 
 
-@pytest.mark.parametrize("text, mutable, pinned, registry_known", [
-    ("nginx", True, False, True),
-    ("nginx:latest", True, False, True),
-    ("nginx:Latest", False, False, True),  # tags are case-sensitive: not the latest tag
-    ("nginx:1.27", False, False, True),
-    (f"nginx:latest@{DIGEST}", False, True, True),
-    ("localhost:5000/app", True, False, True),
-    ("${IMAGE}", None, None, False),
-    ("<IMAGE>", None, None, False),
-    ("app:${TAG}", None, None, True),
-    ("${REPOSITORY}:1.0", False, False, False),
-    ("${REGISTRY}/app:latest", True, False, False),
-    ("${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/app", True, False, False),
-    ("${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/${Name}", None, None, False),
-    ("app@${DIGEST}", False, True, True),
+@pytest.mark.parametrize("text, mutable, pinned, registry_host", [
+    ("nginx", True, False, "docker.io"),
+    ("nginx:latest", True, False, "docker.io"),
+    ("nginx:Latest", False, False, "docker.io"),  # tags are case-sensitive: not the latest tag
+    ("nginx:1.27", False, False, "docker.io"),
+    (f"nginx:latest@{DIGEST}", False, True, "docker.io"),
+    ("localhost:5000/app", True, False, "localhost:5000"),
+    ("${IMAGE}", None, None, None),
+    ("<IMAGE>", None, None, None),
+    ("app:${TAG}", None, None, "docker.io"),
+    ("${REPOSITORY}:1.0", False, False, None),
+    ("${NAMESPACE}/app:latest", True, False, None),
+    ("${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/app", True, False, "?.dkr.ecr.?.amazonaws.com"),
+    ("${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/${Name}", None, None, "?.dkr.ecr.?.amazonaws.com"),
+    ("app@${DIGEST}", False, True, "docker.io"),
 ])
-def test_what_a_reference_tells(text, mutable, pinned, registry_known):
+def test_what_a_reference_tells(text, mutable, pinned, registry_host):
     reference = image_reference(text)
-    assert (reference.mutable_tag, reference.pinned, reference.registry_known) == (mutable, pinned, registry_known)
+    registry_host = registry_host.replace("?", UNKNOWN) if registry_host else None
+    assert (reference.mutable_tag, reference.pinned, reference.registry) == (mutable, pinned, registry_host)
+
+
+@pytest.mark.parametrize("host, pattern, matches", [
+    ("docker.io", "docker.io", True),
+    ("Public.ECR.aws", "public.ecr.aws", True),
+    ("123456789012.dkr.ecr.us-east-1.amazonaws.com", "*.dkr.ecr.*.amazonaws.com", True),
+    ("localhost:5000", "localhost:500[0-9]", True),
+    ("localhost:5000", "localhost:50[!0]0", False),
+    ("ghcr.io", "*.dkr.ecr.*.amazonaws.com", False),
+    # A placeholder may stand for any text: a host that can match is not reported.
+    ("?.dkr.ecr.?.amazonaws.com", "*.dkr.ecr.*.amazonaws.com", True),
+    ("?.dkr.ecr.?.amazonaws.com", "123456789012.dkr.ecr.us-east-1.amazonaws.com", True),
+    ("?.dkr.ecr.?.amazonaws.com", "?????????????.dkr.ecr.eu-*.amazonaws.com", True),
+    ("?.dkr.ecr.?.amazonaws.com", "public.ecr.aws", False),
+    ("?.dkr.ecr.?.amazonaws.com", "docker.io", False),
+    ("?.dkr.ecr.?.amazonaws.com.cn", "*.amazonaws.com", False),
+    ("registry.?", "registry.example.com", True),
+    ("registry.?", "ghcr.io", False),
+])
+def test_a_host_may_match_a_pattern(host, pattern, matches):
+    assert may_match(host.replace("?", UNKNOWN), pattern) is matches
 
 
 def test_placeholders_stay_unknown_in_the_parts():

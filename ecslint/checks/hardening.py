@@ -3,11 +3,10 @@ from, and whether they log and report their health."""
 
 from __future__ import annotations
 
-from fnmatch import fnmatchcase
 from typing import Iterator
 
 from ecslint.findings import Violation
-from ecslint.images import ImageReference, image_reference
+from ecslint.images import UNKNOWN, ImageReference, image_reference, may_match
 from ecslint.model import ContainerDefinition, TaskDefinition, literal_str
 from ecslint.tree import Node, as_str, is_true
 
@@ -187,18 +186,18 @@ def image_not_pinned_by_digest(container: ContainerDefinition, ctx) -> Iterator[
 
 
 def image_registry_not_allowed(container: ContainerDefinition, ctx) -> Iterator[Violation]:
-    """An image from a registry host that the ``registries`` setting does not list (silent without it)."""
+    """An image from a registry host that the ``registries`` setting does not allow (silent without it); a
+    host with placeholders when it can match none of the patterns, whatever they stand for."""
     allowed: list[str] = ctx.option("registries")
     found = _image(container) if allowed else None
-    if found is None or not found[2].registry_known:
+    if found is None or found[2].registry is None or any(may_match(found[2].registry, p) for p in allowed):
         return
     node, text, reference = found
-    if any(fnmatchcase(reference.registry, pattern.lower()) for pattern in allowed):
-        return
-    yield Violation(node, f"{container.label} pulls its image '{text}' from the registry '{reference.registry}', "
-                          f"which is not one of the allowed registries ({', '.join(allowed)}). Use an image from an "
-                          "allowed registry (a copy in your own ECR repository, or an ECR pull through cache rule), "
-                          "or add the registry to the rule's registries setting.")
+    host = reference.registry.replace(UNKNOWN, "*")
+    yield Violation(node, f"{container.label} pulls its image '{text}' from the registry '{host}', which is not "
+                          f"one of the allowed registries ({', '.join(allowed)}). Use an image from an allowed "
+                          "registry (a copy in your own ECR repository, or an ECR pull through cache rule), or add "
+                          "the registry to the rule's registries setting.")
 
 
 # --- ECS613: logging ---------------------------------------------------------------------------
