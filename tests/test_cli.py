@@ -19,7 +19,9 @@ FARGATE_BRIDGE = """{
   "networkMode": "bridge",
   "cpu": "256",
   "memory": "512",
-  "containerDefinitions": [{"name": "web", "image": "nginx:1.27"}]
+  "executionRoleArn": "arn:aws:iam::123456789012:role/ecsTaskExecutionRole",
+  "containerDefinitions": [{"name": "web", "image": "nginx:1.27", "logConfiguration": {"logDriver": "awslogs",
+    "options": {"awslogs-group": "/ecs/web", "awslogs-region": "us-east-1", "awslogs-stream-prefix": "web"}}}]
 }
 """
 CLEAN = """{
@@ -28,7 +30,9 @@ CLEAN = """{
   "networkMode": "awsvpc",
   "cpu": "256",
   "memory": "512",
-  "containerDefinitions": [{"name": "web", "image": "nginx:1.27"}]
+  "executionRoleArn": "arn:aws:iam::123456789012:role/ecsTaskExecutionRole",
+  "containerDefinitions": [{"name": "web", "image": "nginx:1.27", "logConfiguration": {"logDriver": "awslogs",
+    "options": {"awslogs-group": "/ecs/web", "awslogs-region": "us-east-1", "awslogs-stream-prefix": "web"}}}]
 }
 """
 
