@@ -33,10 +33,10 @@ def _fixtures():
 
 
 def _settings(directory: Path) -> dict:
-    """How a directory's fixtures are linted: the rules and rule settings of its ``.ecslint.yaml``, if any."""
+    """How a directory's fixtures are linted: the rules and rule settings of its ``.ecslint.yaml``, or all rules."""
     path = directory / ".ecslint.yaml"
     if not path.exists():
-        return {}
+        return {"select": ["ALL"]}
     config = load_config(str(path))
     return {"select": config.select, "extend_select": config.extend_select, "ignore": config.ignore,
             "options": config.options}
