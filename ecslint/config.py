@@ -152,11 +152,19 @@ def _check_options(registry: Registry, options: dict[str, dict[str, Any]], origi
                 known = ", ".join(rule.options) or "none"
                 raise ConfigError(f"options: {rule.id} ({rule.name}) has no setting {name!r}{where} (it has: {known})")
             if option.schema:
-                from jsonschema import Draft202012Validator
+                _check_option_value(f"options: {key}.{name}", where, option.schema, value)
 
-                error = next(iter(Draft202012Validator(option.schema).iter_errors(value)), None)
-                if error is not None:
-                    raise ConfigError(f"options: {key}.{name}{where}: {error.message}")
+
+def _check_option_value(setting: str, where: str, schema: dict[str, Any], value: Any) -> None:
+    """A setting's value against its JSON Schema, formats such as ``regex`` included: the first error
+    names the item that is wrong and, for a format, why (``missing ), unterminated subpattern``)."""
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    error = next(iter(Draft202012Validator(schema, format_checker=FormatChecker()).iter_errors(value)), None)
+    if error is not None:
+        item = "".join(f"[{step}]" for step in error.absolute_path)
+        cause = f" ({error.cause})" if error.cause is not None else ""
+        raise ConfigError(f"{setting}{item}{where}: {error.message}{cause}")
 
 
 def matches_glob(path: str, pattern: str, root: str = ".") -> bool:

@@ -19,16 +19,16 @@ but is a real mistake; **info**, advice.
 """
 
 
-OPT_IN_SETS = ("security", "operations")  # the named rule sets that switch opt-in rules on
+OPT_IN_SETS = ("security",)  # the named rule sets that switch opt-in rules on
 Reporter = Callable[[Rule, Example], list[str]]
 FORMAT_NAMES = {"ecs-api": "ECS API JSON/YAML", "cloudformation": "CloudFormation", "terraform": "Terraform",
                 "github-actions": "GitHub Actions workflows"}
 
 
-def _example_block(rule: Rule, example: Example) -> str:
+def _example_block(example: Example) -> str:
     block = f"```{example.fmt}\n{example.content.rstrip()}\n```"
     if example.options:
-        block = f"With `{_options_setting(rule, example)}` in `.ecslint.yaml`:\n\n{block}"
+        block = f"With `.ecslint.yaml`:\n\n```yaml\n{_options_yaml(example)}\n```\n\n{block}"
     if not example.files:
         return block
     around = "\n\n".join(f"`{name}`:\n\n```{_fence(name)}\n{text.rstrip()}\n```"
@@ -36,9 +36,9 @@ def _example_block(rule: Rule, example: Example) -> str:
     return f"`{example.file_name}`:\n\n{block}\n\n{around}"
 
 
-def _options_setting(rule: Rule, example: Example) -> str:
-    """The configuration an example is linted with: ``options: {ECS622: {tags: [team]}}``."""
-    return f"options: {{{rule.id}: {json.dumps(example.options)}}}"
+def _options_yaml(example: Example) -> str:
+    """The ``options:`` of a configuration file that gives the settings an example is linted with."""
+    return "options:\n" + "\n".join(f"  {rule}: {json.dumps(values)}" for rule, values in example.options.items())
 
 
 def _fence(name: str) -> str:
@@ -48,7 +48,7 @@ def _fence(name: str) -> str:
 
 
 def _bad_example(rule: Rule, example: Example, report: Reporter | None) -> str:
-    block = _example_block(rule, example)
+    block = _example_block(example)
     if report is None:
         return block
     return block + "\n\necslint reports:\n\n```text\n" + "\n".join(report(rule, example)) + "\n```"
@@ -63,9 +63,10 @@ def _builtin_pack():
 
 def example_findings(rule: Rule, example: Example) -> list[str]:
     """What ecslint reports for ``rule`` on an example (all rules enabled, as the example tests run it)."""
-    from ecslint.examples import example_config, lint_example
+    from ecslint.config import Config
+    from ecslint.examples import lint_example
 
-    result = lint_example(example, _builtin_pack(), example_config(rule.id, example))
+    result = lint_example(example, _builtin_pack(), Config(select=["ALL"]))
     return [f"{f.path}:{f.line}:{f.col}: {f.level}[{f.rule}] {f.message}" for f in result.findings if f.rule == rule.id]
 
 
@@ -86,7 +87,7 @@ def rule_markdown(rule: Rule, heading: str = "#", report: Reporter | None = None
     if rule.bad:
         parts.append(f"{heading}# Example\n\n" + "\n\n".join(_bad_example(rule, e, report) for e in rule.bad))
     if rule.good:
-        parts.append("Use instead:\n\n" + "\n\n".join(_example_block(rule, e) for e in rule.good))
+        parts.append("Use instead:\n\n" + "\n\n".join(_example_block(e) for e in rule.good))
     parts.append(f"{heading}# How to fix it\n\n{rule.fix}")
     if rule.references:
         parts.append(f"{heading}# References\n\n" + "\n".join(f"- <{ref}>" for ref in rule.references))
@@ -122,8 +123,9 @@ def rule_text(rule: Rule) -> str:
     ]
     for title, examples in (("Example", rule.bad), ("Use instead", rule.good)):
         for example in examples:
-            options = f", with {_options_setting(rule, example)}" if example.options else ""
-            parts.append(f"{title} ({example.file_name if example.files else example.fmt}{options}):\n"
+            if example.options:
+                parts.append(f"With .ecslint.yaml:\n{_indent(_options_yaml(example))}")
+            parts.append(f"{title} ({example.file_name if example.files else example.fmt}):\n"
                          f"{_indent(example.content.rstrip())}")
             parts.extend(f"{name}:\n{_indent(text.rstrip())}" for name, text in example.files.items())
     if rule.options:

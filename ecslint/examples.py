@@ -5,19 +5,18 @@ from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import replace
 
 from ecslint.config import Config
 from ecslint.engine import Input, Result, lint
 from ecslint.registry import Example, Registry
 
 
-def example_config(rule_id: str, example: Example) -> Config:
-    """How examples are linted: with every rule, and the rule's settings the example gives."""
-    return Config(select=["ALL"], options={rule_id: dict(example.options)} if example.options else {})
-
-
 def lint_example(example: Example, registry: Registry, config: Config) -> Result:
-    """What ecslint finds in ``example``, reported under the paths the example names."""
+    """What ecslint finds in ``example`` (with the rule settings it names), reported under the paths the
+    example names."""
+    if example.options:
+        config = replace(config, options={**config.options, **example.options})
     if not example.files:
         return lint([Input(example.file_name, example.content.encode("utf-8"))], registry, config)
     with tempfile.TemporaryDirectory() as folder:

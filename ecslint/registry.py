@@ -45,15 +45,14 @@ class Example:
     """An example from a rule file: a whole input, and for bad ones the lines that must be reported.
     ``fmt`` is ``json``, ``yaml`` or ``terraform``. An example may be a file of a repository
     (``path``, relative to its root) with other files around it (``files``: path -> content), which
-    are read for what they tell but not linted (a workflow and the task definition it ships). ``options``:
-    values of the rule's settings that the example needs (a rule silent until it is configured)."""
+    are read for what they tell but not linted (a workflow and the task definition it ships)."""
 
     content: str
     fmt: str = "json"
     lines: list[int] = field(default_factory=list)
     path: str | None = None
     files: dict[str, str] = field(default_factory=dict)
-    options: dict[str, Any] = field(default_factory=dict)  # the rule's settings the example is linted with
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)  # the settings it is linted with, by rule id
 
     @property
     def file_name(self) -> str:
@@ -152,7 +151,7 @@ def _text(data: dict, key: str, origin: str, required: bool = True) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _examples(items: Any, origin: str) -> list[Example]:
+def _examples(items: Any, origin: str, rule_id: str) -> list[Example]:
     examples = []
     for item in items or []:
         if not isinstance(item, dict) or not isinstance(item.get("content"), str):
@@ -167,8 +166,9 @@ def _examples(items: Any, origin: str) -> list[Example]:
             raise RuleError(f"{origin}: an example's 'path' is a string and its 'files' map paths to contents")
         options = item.get("options") or {}
         if not isinstance(options, dict):
-            raise RuleError(f"{origin}: an example's 'options' map the rule's option names to values")
-        examples.append(Example(item["content"], fmt, list(item.get("lines", [])), path, dict(files), dict(options)))
+            raise RuleError(f"{origin}: an example's 'options' map the rule's settings to the values it is linted with")
+        examples.append(Example(item["content"], fmt, list(item.get("lines", [])), path, dict(files),
+                                {rule_id: dict(options)} if options else {}))
     return examples
 
 
@@ -254,8 +254,8 @@ def rule_from_data(data: Any, origin: str, base_dir: str = "") -> Rule:
         check_spec=check,
         references=list(data.get("references") or []),
         tags=tags,
-        bad=_examples(examples.get("bad"), origin),
-        good=_examples(examples.get("good"), origin),
+        bad=_examples(examples.get("bad"), origin, data["id"]),
+        good=_examples(examples.get("good"), origin, data["id"]),
         since=str(data.get("since", "0.1.0")),
         security_severity=str(severity) if severity is not None else None,
         equivalents={str(tool): [str(i) for i in ids] for tool, ids in (data.get("equivalents") or {}).items()},

@@ -228,7 +228,7 @@ def test_a_million_wrong_values_are_counted_not_listed():
         measure = ("import resource, subprocess, sys; proc = subprocess.run(sys.argv[1:]); "
                    "sys.stderr.write(f'\\nmaxrss={resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}'); "
                    "sys.exit(proc.returncode)")
-        command = [sys.executable, "-c", measure, sys.executable, "-m", "ecslint", "check", "-f", "json", str(path)]
+        command = [sys.executable, "-c", measure, sys.executable, "-m", "ecslint", "check", "--ignore", "ECS613", "-f", "json", str(path)]
         proc = subprocess.run(command, capture_output=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
         peak_mib = int(proc.stderr.rsplit(b"maxrss=", 1)[1]) / 1024
     finally:

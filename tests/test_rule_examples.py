@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ecslint.examples import example_config, lint_example
+from ecslint.config import Config
+from ecslint.examples import lint_example
 from helpers import findings_of, registry
 
 CASES = [
@@ -17,7 +18,7 @@ CASES = [
 
 @pytest.mark.parametrize("rule, kind, index, example", CASES)
 def test_rule_example(rule, kind, index, example):
-    result = lint_example(example, registry(), example_config(rule.id, example))
+    result = lint_example(example, registry(), Config(select=["ALL"]))
     assert not result.internal_errors
     lines = sorted(f.line for f in findings_of(result, rule.id))
     if kind == "bad":

@@ -1,9 +1,10 @@
 """Fixtures per rule: ``tests/fixtures/<RULE>/bad_*`` must give exactly the findings of that rule
 listed in ``<file>.expected`` (``line:col: level[RULE] message``, one a line); ``good_*`` none.
-``options.json`` in the directory gives the rule's settings (a rule that is silent until configured);
 ``context.*`` files of the directory (task definitions, clusters) are linted together with each
 fixture, as files of one project; the fixture's own findings count, and those it causes in a context
-file (prefixed with its name), such as a finding at the task definition a service links to.
+file (prefixed with its name), such as a finding at the task definition a service links to. A
+``.ecslint.yaml`` in the directory sets the rules (``select``, ``ignore``; all rules otherwise) and
+the rule settings (``options``) its fixtures are linted with.
 
 ``ECSLINT_UPDATE_FIXTURES=1 pytest tests/test_rule_fixtures.py`` rewrites the expectations;
 review the diff before committing it.
@@ -11,12 +12,12 @@ review the diff before committing it.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 import pytest
 
+from ecslint.config import load_config
 from ecslint.engine import Input
 from helpers import findings_of, lint_inputs, registry, render_line
 
@@ -31,16 +32,25 @@ def _fixtures():
                 yield pytest.param(directory.name, path, id=f"{directory.name}/{path.name}")
 
 
+def _settings(directory: Path) -> dict:
+    """How a directory's fixtures are linted: the rules and rule settings of its ``.ecslint.yaml``, or all rules."""
+    path = directory / ".ecslint.yaml"
+    if not path.exists():
+        return {"select": ["ALL"]}
+    config = load_config(str(path))
+    return {"select": config.select, "extend_select": config.extend_select, "ignore": config.ignore,
+            "options": config.options}
+
+
 @pytest.mark.parametrize("rule_id, path", list(_fixtures()))
 def test_fixture(rule_id, path):
     context = [Input(p.name, p.read_bytes()) for p in sorted(path.parent.glob("context.*"))]
-    settings = path.parent / "options.json"  # the rule's settings its fixtures are linted with
-    options = {rule_id: json.loads(settings.read_text(encoding="utf-8"))} if settings.exists() else {}
-    result = lint_inputs([Input(path.name, path.read_bytes()), *context], options=options)
+    settings = _settings(path.parent)
+    result = lint_inputs([Input(path.name, path.read_bytes()), *context], **settings)
     assert not result.internal_errors
     got = [render_line(f) for f in findings_of(result, rule_id) if f.path == path.name]
     # What the fixture makes the rule report in a context file (at the other end of a link).
-    alone = {(f.path, render_line(f)) for f in findings_of(lint_inputs(context, options=options), rule_id)} \
+    alone = {(f.path, render_line(f)) for f in findings_of(lint_inputs(context, **settings), rule_id)} \
         if context else set()
     got += [f"{f.path}:{render_line(f)}" for f in findings_of(result, rule_id)
             if f.path != path.name and (f.path, render_line(f)) not in alone]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import lint_text, registry
+from helpers import HARDENING, lint_text, registry
 
 from ecslint.adapters.cloudformation.schemas import definition_of, resource_schema
 from ecslint.adapters.terraform.specs import RESOURCES, Spec
@@ -38,7 +38,7 @@ def run(tmp_path: Path, monkeypatch, files: dict[str, str], *paths: str, **confi
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(textwrap.dedent(text), encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    config_object = Config(**config)
+    config_object = Config(**{"ignore": list(HARDENING), **config})
     result = lint(collect(list(paths) or ["."], config_object.excluded), registry(), config_object)
     assert not result.internal_errors
     return [(f.path, f.line, f.rule) for f in result.findings]
@@ -297,9 +297,9 @@ def test_the_cli_takes_var_files(tmp_path, monkeypatch):
     (tmp_path / "small.tfvars").write_text("cpu = 100\n")
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
-    plain = runner.invoke(main, ["check", "main.tf"])
-    given = runner.invoke(main, ["check", "main.tf", "--var-file", "small.tfvars"])
-    missing = runner.invoke(main, ["check", "main.tf", "--var-file", "nope.tfvars"])
+    plain = runner.invoke(main, ["check", "--ignore", "ECS613", "main.tf"])
+    given = runner.invoke(main, ["check", "--ignore", "ECS613", "main.tf", "--var-file", "small.tfvars"])
+    missing = runner.invoke(main, ["check", "--ignore", "ECS613", "main.tf", "--var-file", "nope.tfvars"])
     assert plain.exit_code == 0 and given.exit_code == 1 and "ECS202" in given.output
     assert missing.exit_code == 2
 

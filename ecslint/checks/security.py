@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import Iterator
 
 from ecslint.checks.storage import (
@@ -154,13 +155,14 @@ def credential_in_value(text: str) -> str | None:
     return None
 
 
-def _credential(name: str, text: str) -> str | None:
-    """Why the variable ``name`` set to ``text`` holds a credential: its value, or its name with a value
-    that could be one (for names that may also mean something else, a random-looking value)."""
+def _credential(name: str, text: str, secret_names: tuple[re.Pattern[str], ...]) -> str | None:
+    """Why the variable ``name`` set to ``text`` holds a credential: its value, or its name (one of
+    ``secret_names`` too) with a value that could be one (for names that may also mean something else,
+    a random-looking value)."""
     found = credential_in_value(text)
     if found is not None or not _literal_secret(text):
         return found
-    if looks_like_credential(name):
+    if looks_like_credential(name) or any(p.fullmatch(name[:MAX_PATTERN_INPUT]) for p in secret_names):
         return "looks like a credential"
     words = _words(name)
     if any(_holds_credential(words, phrase) for phrase in MAYBE_CREDENTIAL_WORDS) and _random_looking(text):
@@ -175,12 +177,21 @@ def _literal_secret(text: str) -> bool:
         and not is_templated(value)
 
 
+@lru_cache(maxsize=16)
+def _patterns(expressions: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    """The ``secret-names`` setting compiled (its schema has checked that each is a regular expression)."""
+    return tuple(re.compile(expression, re.IGNORECASE) for expression in expressions)
+
+
 def secrets_in_environment(container: ContainerDefinition, ctx) -> Iterator[Violation]:
-    """An ``environment`` variable that holds a credential in plain text, known by its name or its value."""
+    """An ``environment`` variable that holds a credential in plain text, known by its name or its value;
+    the ``secret-names`` setting names more credentials, ``allowed-names`` variables never reported."""
+    secret_names = _patterns(tuple(ctx.option("secret-names")))
+    allowed = {allowed_name.upper() for allowed_name in ctx.option("allowed-names")}
     for entry in container.list("environment"):
         name, value = as_str(entry.get("name")), entry.get("value")
         text = as_str(value) if value is not None and value.tag is None else None
-        found = _credential(name, text) if name and text else None
+        found = _credential(name, text, secret_names) if name and text and name.upper() not in allowed else None
         if found is not None:
             yield Violation(value,
                             f"environment variable {name} of {container.label} {found} and is set in plain text, "

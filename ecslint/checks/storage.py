@@ -9,6 +9,7 @@ from typing import Any, Iterator
 
 from ecslint.edits import fix, setting
 from ecslint.findings import Violation
+from ecslint.images import image_reference
 from ecslint.model import (AccessPoint, ContainerDefinition, ModelObject, Service, Volume, is_templated,
                            literal_str)
 from ecslint.model.values import shown, unknowable
@@ -85,18 +86,7 @@ BITNAMI_IMAGES = {
     "neo4j": "neo4j", "influxdb": "influxdb", "clickhouse": "clickhouse", "zookeeper": "zookeeper",
 }
 
-REGISTRY_HOST = re.compile(r"^(localhost|[^/]*[.:][^/]*)$")
 MAJOR_VERSION = re.compile(r"^v?(\d+)")
-
-
-def _repository_and_tag(image: str) -> tuple[str, str | None]:
-    """``docker.io/library/postgres:16@sha256:...`` -> (``library/postgres``, ``16``): no registry, no digest."""
-    name = image.split("@", 1)[0]
-    segments = name.split("/")
-    if len(segments) > 1 and REGISTRY_HOST.match(segments[0]):
-        segments = segments[1:]
-    last, _, tag = segments[-1].partition(":")
-    return "/".join(segments[:-1] + [last]), tag or None
 
 
 def stateful_image(image: str) -> StatefulImage | None:
@@ -106,7 +96,10 @@ def stateful_image(image: str) -> StatefulImage | None:
     ``docker/library/`` mirror, pull-through caches); other repositories must match exactly, so
     ``prometheuscommunity/postgres-exporter`` or ``redis-commander`` are not databases.
     """
-    repository, tag = _repository_and_tag(image)
+    reference = image_reference(image)
+    if reference is None:
+        return None
+    repository, tag = reference.repository, reference.tag
     segments = repository.split("/")
     if len(segments) >= 2 and segments[-2] == "library":
         repository = segments[-1]

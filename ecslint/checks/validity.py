@@ -26,14 +26,6 @@ def _blank(node: Node | None) -> bool:
     return node is None or node.value is None or node.value == ""
 
 
-def _essential(container: ContainerDefinition) -> bool | None:
-    """``essential`` with its default (true when absent or null); None when it is not a boolean."""
-    node = container.get("essential")
-    if node is None or node.value is None:
-        return True
-    return as_bool(node)
-
-
 def _maps(node: Node | None) -> list[Node]:
     """The mapping items of a list node (nothing for other nodes)."""
     return [item for item in node.elements() if item.is_map] if node is not None else []
@@ -44,7 +36,7 @@ def _maps(node: Node | None) -> list[Node]:
 
 def no_essential_container(task: TaskDefinition, ctx) -> Iterator[Violation]:
     """At least one container must be essential (``essential`` defaults to true)."""
-    flags = [_essential(c) for c in task.containers]
+    flags = [c.essential for c in task.containers]
     if flags and all(flag is False for flag in flags):
         essential = task.term("essential", within="containerDefinitions")
         yield Violation(task.key("containerDefinitions"),
@@ -239,7 +231,7 @@ def _condition_violations(container: ContainerDefinition, target: ContainerDefin
         yield Violation(node, f"{container.label} waits for {target.label} to be HEALTHY, but {target.label} has "
                               f"no {check}, so it never becomes healthy and {container.label} never starts. "
                               f"Add a {check} to '{target.name}' or use the condition START.")
-    elif condition in ("COMPLETE", "SUCCESS") and _essential(target):
+    elif condition in ("COMPLETE", "SUCCESS") and target.essential:
         yield Violation(node, f"{container.label} waits for {target.label} with condition {condition}, but "
                               f"{target.label} is essential, and AWS does not allow {condition} on an essential "
                               f"container (its exit stops the task). Set {target.setting('essential', False)} on "

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from ecslint.model.base import ByName, ModelObject, Scenario
 from ecslint.model.values import is_intrinsic, literal_str, shown
-from ecslint.tree import Node, as_str
+from ecslint.tree import Node, as_bool, as_str
 
 if TYPE_CHECKING:
     from ecslint.model.workflow import WorkflowStep
@@ -154,6 +154,14 @@ class ContainerDefinition(TaskPart):
     @property
     def image(self) -> str | None:
         return self.str("image")
+
+    @property
+    def essential(self) -> bool | None:
+        """``essential`` with its default (true when absent or null); None when it is not a boolean."""
+        node = self.get("essential")
+        if node is None or node.value is None:
+            return True
+        return as_bool(node)
 
     @property
     def port_mappings(self) -> list[Node]:
