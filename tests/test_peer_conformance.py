@@ -33,7 +33,8 @@ def test_every_listed_peer_bug_is_a_resource_of_a_covered_check():
 
 
 def test_coverage_of_the_failing_resources():
+    """At least 85% of the resources the peers rightly expect to fail are found (the others are
+    resources of checks ecslint does not cover: docs/security.md says which and why)."""
     table = peer_conformance.coverage()
-    found = sum(row["found"] for row in table.values())
-    failing = sum(row["failing"] for row in table.values())
-    assert found / failing >= 0.85, table
+    found, failing, wrong = (sum(row[key] for row in table.values()) for key in ("found", "failing", "peer_bugs"))
+    assert found / (failing - wrong) >= 0.85, table
