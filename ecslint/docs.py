@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from ecslint.registry import Example, Rule
 
@@ -108,6 +109,32 @@ def rules_page(rules: Iterable[Rule]) -> str:
     rows = [f"| [{r.id}](#{r.id.lower()}-{r.name}) | {r.name} | {r.level} | {_cell(r.summary)} |" for r in rules]
     table = "| id | name | level | summary |\n|---|---|---|---|\n" + "\n".join(rows)
     return PAGE_INTRO + "\n" + table + "\n\n" + "\n".join(rule_markdown(r, "##", example_findings) for r in rules)
+
+
+SCANNERS = {"checkov": "checkov", "trivy": "Trivy", "kics": "KICS", "aws-config": "AWS Config",
+            "security-hub": "Security Hub"}
+
+
+def scanners_table(rules: Iterable[Rule]) -> str:
+    """The scanners' ECS checks and the ecslint rules that cover them, from the rules' ``equivalents``
+    (docs/security.md)."""
+    covered: dict[tuple[str, str], list[Rule]] = {}
+    for rule in rules:
+        for tool, ids in rule.equivalents.items():
+            for check in ids if tool in SCANNERS else ():
+                covered.setdefault((tool, check), []).append(rule)
+    order = list(SCANNERS)
+    rows = [f"| {SCANNERS[tool]} | {check[:8] if tool == 'kics' else check} | "
+            + ", ".join(f"[{r.id}](rules.md#{r.id.lower()}-{r.name}) {r.name}" + ("" if r.default else " (opt-in)")
+                        for r in found) + " |"
+            for (tool, check), found in sorted(covered.items(), key=lambda item: (order.index(item[0][0]),
+                                                                                 _natural(item[0][1])))]
+    return "| scanner | check | ecslint |\n|---|---|---|\n" + "\n".join(rows) + "\n"
+
+
+def _natural(text: str) -> list[Any]:
+    """``ECS.2`` before ``ECS.10``."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
 
 
 def _cell(text: str) -> str:
