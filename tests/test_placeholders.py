@@ -142,10 +142,10 @@ def _forms(exclude: tuple[str, ...] = ()) -> list:
 
 
 def _assert_silent(inputs: list[Input]) -> None:
-    """No finding of the rules on by default (the opt-in hardening and operations rules flag valid
-    configurations by design, such as the bridge worker; placeholders adding none of theirs is
+    """No finding of any rule but :data:`helpers.HARDENING` (which flag valid configurations by design,
+    such as the bridge worker; placeholders adding none of theirs is
     test_a_placeholder_in_place_of_any_value_adds_no_rule's concern)."""
-    result = lint_inputs(inputs, ["default"])
+    result = lint_inputs(inputs)
     assert not result.internal_errors
     assert [(f.path, f.line, f.rule, f.message) for f in result.findings] == []
 
