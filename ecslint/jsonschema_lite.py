@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections import deque
 from typing import Any, Callable, Iterator
-from urllib.parse import unquote
 
 # The validation keywords of draft 2020-12 (``Draft202012Validator.VALIDATORS``): any other key of
 # a schema is an annotation (title, description, $defs, x-hints...).
@@ -220,7 +219,11 @@ class Validator:
         """The subschema a local reference (``#/$defs/Name``) names."""
         target = self.schema
         for part in reference[1:].split("/")[1:] if reference != "#" else ():
-            part = unquote(part).replace("~1", "/").replace("~0", "~")
+            if "%" in part:
+                from urllib.parse import unquote
+
+                part = unquote(part)
+            part = part.replace("~1", "/").replace("~0", "~")
             try:
                 target = target[int(part)] if isinstance(target, list) else target[part]
             except (KeyError, IndexError, ValueError, TypeError):
