@@ -81,7 +81,7 @@ def run_key(inputs: list[Input], enabled: dict[str, Rule], config: Config) -> st
 
 
 def lint(inputs: list[Input], registry: Registry, config: Config,
-         progress: Callable[[], None] | None = None) -> Result:
+         progress: Callable[[], None] | None = None, jobs: int | None = 1) -> Result:
     """:func:`ecslint.engine.lint`, or the result of the same run from the cache."""
     from ecslint import engine, observed
 
@@ -89,12 +89,12 @@ def lint(inputs: list[Input], registry: Registry, config: Config,
         root = cache_root(config)
         key = run_key(inputs, config.resolve(registry), config)
     except (OSError, ValueError):  # a working directory that is gone, a folder that cannot be listed
-        return engine.lint(inputs, registry, config, progress)
+        return engine.lint(inputs, registry, config, progress, jobs)
     cached = load(root, key)
     if cached is not None:
         return cached
     with observed.recording() as observations:
-        result = engine.lint(inputs, registry, config, progress)
+        result = engine.lint(inputs, registry, config, progress, jobs)
     store(root, key, result, observations)
     return result
 
