@@ -52,3 +52,7 @@ def test_a_plain_run_imports_nothing_heavy(tmp_path):
     changed = _modules(tmp_path)  # the rule cache warm, the file linted again
     assert "ecslint.checks.structure" in changed
     assert _heavy(changed, HEAVY + WARM) == []
+    (tmp_path / ".ecslint.yaml").write_text("ignore: [ECS303]\nlevels: {ECS2: error}\n")
+    configured = _modules(tmp_path)  # a configuration file, validated (and read with PyYAML)
+    assert "ecslint.config" in configured and "yaml" in configured
+    assert _heavy(configured, HEAVY) == []
