@@ -97,8 +97,8 @@ def main() -> None:
 @click.option("--fix", is_flag=True, help="Apply the safe fixes to the files, then report what remains.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also the fixes that change behaviour.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead; write nothing (exit 1 if any).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
-              help="Processes to run the rules in [default: one per CPU when there are many files].")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
+              help="Processes to run the rules in (the report is the same).")
 @click.option("--no-cache", is_flag=True,
               help="Lint every file, and neither read nor write the result cache (.ecslint_cache/).")
 def check(paths, output_format, output, fail_level, select, ignore, exclude, config_path, rules_dir, parameters,

@@ -189,16 +189,15 @@ def _without_cycle_collection() -> Iterator[None]:
 
 
 def lint(inputs: list[Input], registry: Registry, config: Config,
-         progress: Callable[[], None] | None = None, jobs: int | None = 1) -> Result:
+         progress: Callable[[], None] | None = None, jobs: int = 1) -> Result:
     """Lint ``inputs`` together with the rules that ``config`` enables; ``progress`` is called as each
-    input has been read. ``jobs``: how many processes run the rules (None: as many as there are CPUs
-    for a run of many files; see :mod:`ecslint.parallel`)."""
+    input has been read. ``jobs``: how many processes run the rules (see :mod:`ecslint.parallel`)."""
     with _without_cycle_collection():
         return _lint(inputs, registry, config, progress, jobs)
 
 
 def _lint(inputs: list[Input], registry: Registry, config: Config, progress: Callable[[], None] | None,
-          jobs: int | None) -> Result:
+          jobs: int) -> Result:
     from ecslint import parallel
 
     result = Result()
@@ -214,7 +213,7 @@ def _lint(inputs: list[Input], registry: Registry, config: Config, progress: Cal
     link(project)
 
     findings = Findings(config)
-    workers = parallel.workers(jobs, len(adapted_files))
+    workers = parallel.workers(jobs)
     if workers > 1:
         parallel.run_rules(project, enabled, findings, result, workers)
     else:

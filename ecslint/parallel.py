@@ -9,6 +9,9 @@ reported (rule, object, and order within the visit); the parent replays all of i
 as if it had run the rules itself, so the per-file caps, the scenarios of templates and the
 reported order are those of a run in one process. A worker that fails or meets an internal error
 makes the parent run the rules itself. Only where ``fork`` is safe to use (not on Windows or macOS).
+
+Not the default: on two CPUs it saves nothing (reading and adapting, which stay in one process,
+are most of a run, and each worker builds again what rules compute once per run).
 """
 
 from __future__ import annotations
@@ -27,20 +30,14 @@ from ecslint.model import ModelObject, Project, Scenario
 from ecslint.registry import Rule
 from ecslint.tree import Node
 
-# Below this many files a run stays in one process: forking and replaying would cost more than it saves.
-MIN_FILES = 40
-
 Event = tuple[int, int, int, str, Any]  # (rule index, object index, order in the visit, kind, what)
 
 
-def workers(jobs: int | None, files: int) -> int:
-    """How many processes run the rules: ``jobs`` when given, else one per CPU for a run of at
-    least ``MIN_FILES`` files; always one where processes cannot be forked."""
+def workers(jobs: int) -> int:
+    """How many processes run the rules: ``jobs``, or one where processes cannot be forked."""
     if not hasattr(os, "fork") or sys.platform == "darwin":
         return 1
-    if jobs is not None:
-        return max(1, jobs)
-    return (os.cpu_count() or 1) if files >= MIN_FILES else 1
+    return max(1, jobs)
 
 
 class Recorder(Findings):

@@ -81,7 +81,7 @@ def run_key(inputs: list[Input], enabled: dict[str, Rule], config: Config) -> st
 
 
 def lint(inputs: list[Input], registry: Registry, config: Config,
-         progress: Callable[[], None] | None = None, jobs: int | None = 1) -> Result:
+         progress: Callable[[], None] | None = None, jobs: int = 1) -> Result:
     """:func:`ecslint.engine.lint`, or the result of the same run from the cache."""
     from ecslint import engine, observed
 

@@ -16,7 +16,7 @@ from helpers import registry
 from test_cli import run
 
 ROOT = Path(__file__).resolve().parent.parent
-pytestmark = pytest.mark.skipif(parallel.workers(2, 0) == 1, reason="no fork on this platform")
+pytestmark = pytest.mark.skipif(parallel.workers(2) == 1, reason="no fork on this platform")
 
 
 @pytest.fixture(scope="module")
