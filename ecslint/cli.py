@@ -99,9 +99,13 @@ def main() -> None:
 @click.option("--fix", is_flag=True, help="Apply the safe fixes to the files, then report what remains.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also the fixes that change behaviour.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead; write nothing (exit 1 if any).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
+              help="Processes to run the rules in (the report is the same).")
+@click.option("--no-cache", is_flag=True,
+              help="Lint every file, and neither read nor write the result cache (.ecslint_cache/).")
 def check(paths, output_format, output, fail_level, select, extend_select, ignore, exclude, config_path, rules_dir, parameters,
           var_files, with_cfn_lint, stdin_filename, color, baseline_path, write_baseline, category, verbose, quiet,
-          hook, fix, unsafe_fixes, diff) -> None:
+          hook, fix, unsafe_fixes, diff, jobs, no_cache) -> None:
     """Lint ECS task definitions (JSON or YAML files, directories, or - for standard input)."""
     from ecslint.config import ConfigError, load_config
     from ecslint.discover import collect
@@ -144,8 +148,10 @@ def check(paths, output_format, output, fail_level, select, extend_select, ignor
 
         result = run(inputs, registry, config, unsafe=unsafe_fixes, diff=diff, quiet=quiet)
     else:
+        if not no_cache:
+            from ecslint.result_cache import lint  # the engine's, or the same run's result from the cache
         with Progress(len(inputs), enabled=not quiet and (output_format == "text" or bool(output))) as progress:
-            result = lint(inputs, registry, config, progress=progress.advance)
+            result = lint(inputs, registry, config, progress=progress.advance, jobs=jobs)
     if with_cfn_lint:
         registry = _with_cfn_lint(result, registry)
     if write_baseline or known is not None:

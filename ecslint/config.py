@@ -226,13 +226,19 @@ def _load_yaml(path: Path) -> Any:
 
 def validate(data: Any, origin: str) -> None:
     """Check the configuration against ``schemas/config.schema.json``, naming the bad key."""
-    from jsonschema import Draft202012Validator
+    from ecslint.jsonschema_lite import Validator, supported
 
     try:
         schema = json.loads((data_dir("schemas") / "config.schema.json").read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(f"the configuration schema cannot be read: {exc}") from None
-    errors = sorted(Draft202012Validator(schema).iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    if supported(schema):
+        validator: Any = Validator(schema)
+    else:  # (a keyword the small validator does not have)
+        from jsonschema import Draft202012Validator
+
+        validator = Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         error = errors[0]
         where = ".".join(str(p) for p in error.absolute_path) or "(top level)"

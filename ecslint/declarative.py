@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from ecslint.findings import Violation
+from ecslint.jsonschema_lite import Validator, supported
 from ecslint.model import ContainerDefinition, ModelObject, TaskDefinition, Volume
 from ecslint.model.values import literal_node
 from ecslint.wording import json_value, type_words
@@ -60,7 +61,8 @@ def _expected(error: Any) -> str:
 
 def _forbidding(schema: Any) -> Any:
     """Replace ``false`` sub-schemas by ``{"not": {}}``: jsonschema drops the last path step of
-    errors from a ``false`` schema, and the path is what locates the finding."""
+    errors from a ``false`` schema (and so :mod:`ecslint.jsonschema_lite` does), and the path is
+    what locates the finding."""
     if schema is False:
         return {"not": {}}
     if isinstance(schema, dict):
@@ -74,10 +76,14 @@ class SchemaCheck:
     """A compiled schema check, callable like a Python check."""
 
     def __init__(self, spec: dict[str, Any]) -> None:
-        from jsonschema import Draft202012Validator
-
         # The schema itself is checked against the meta-schema by the test suite, not on every run.
-        self.validator = Draft202012Validator(_forbidding(spec["schema"]))
+        schema = _forbidding(spec["schema"])
+        if supported(schema):
+            self.validator: Any = Validator(schema)
+        else:  # a keyword ecslint's own rules do not use (a third-party pack's)
+            from jsonschema import Draft202012Validator
+
+            self.validator = Draft202012Validator(schema)
         self.when = spec.get("when")
         self.message = spec["message"]
         unknown = set([self.when] if isinstance(self.when, str) else self.when or []) - set(CONDITIONS)

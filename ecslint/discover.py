@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterator
 
+from ecslint import observed
 from ecslint.engine import Input
 from ecslint.repository import repository_root
 
@@ -74,7 +75,14 @@ def _reason(exc: OSError) -> str:
 
 def read_file(path: str, named: bool = True) -> Input:
     """The bytes of one file, or why they cannot be read. ``named``: the user gave this path
-    itself (a pipe is read then), rather than ecslint finding it in a directory."""
+    itself (a pipe is read then), rather than ecslint finding it in a directory. What it gives is
+    noted for the result cache (:mod:`ecslint.observed`)."""
+    item = _read_file(path, named)
+    observed.read(path, item.data, item.error)
+    return item
+
+
+def _read_file(path: str, named: bool) -> Input:
     shown = display_path(path)
     try:
         descriptor = os.open(path, _OPEN_FLAGS)  # never blocks, even on a FIFO with no writer

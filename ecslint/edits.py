@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any
-
-import yaml
 
 from ecslint.findings import Edit, Fix
 from ecslint.model import ModelObject
@@ -21,7 +20,6 @@ from ecslint.tree import Node
 
 # A string that every format writes as it is between quotes (no escapes, no interpolation).
 _SIMPLE = re.compile(r"^[A-Za-z0-9_./:@+-]+$")
-_YAML_RESOLVER = yaml.resolver.Resolver()
 
 
 class Writer:
@@ -79,10 +77,14 @@ class HclWriter(Writer):
 WRITERS: dict[str, Writer] = {"json": Writer(), "yaml": YamlWriter(), "hcl": HclWriter()}
 
 
+@lru_cache(maxsize=None)
 def _plain_yaml(text: str) -> bool:
     """``text`` written unquoted reads back as the same string."""
-    return bool(_SIMPLE.match(text)) and not text.startswith(("-", ":", "@")) and \
-        _YAML_RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str"
+    if not _SIMPLE.match(text) or text.startswith(("-", ":", "@")):
+        return False
+    import yaml  # (only when a fix is written in YAML)
+
+    return yaml.resolver.Resolver().resolve(yaml.ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str"
 
 
 def _resource_node(obj: ModelObject) -> Node | None:

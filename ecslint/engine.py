@@ -6,9 +6,12 @@ sorted, plus what could not be read and what was skipped as not ECS content.
 
 from __future__ import annotations
 
+import gc
 import os
 import traceback
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
@@ -84,22 +87,36 @@ class Findings:
             fix: Fix | None = None, within: ModelObject | None = None, unconditional: bool = False) -> None:
         """A finding of ``rule`` at ``node``; ``within``: the object the node belongs to, which
         :meth:`locate` names it by; ``unconditional``: it holds in every scenario of the template."""
+        key = (path, node.line, node.col, rule.id, message)
+        if self._admit(key, rule, scenario, unconditional):
+            self.kept.append(Finding.at(node, path, rule.id, rule.name, rule.level, message, fix))
+            if within is not None:
+                self._within.append((len(self.kept) - 1, within, node))
+
+    def add_located(self, finding: Finding, key: tuple, rule: Rule, scenario: Scenario | None,
+                    unconditional: bool = False) -> None:
+        """A finding made elsewhere (by a worker process, :mod:`ecslint.parallel`), already located;
+        ``key``: ``(path, line, column, rule id, message)`` as the check gave it."""
+        if self._admit(key, rule, scenario, unconditional):
+            self.kept.append(finding)
+
+    def _admit(self, key: tuple, rule: Rule, scenario: Scenario | None, unconditional: bool) -> bool:
+        """Whether the finding ``key`` is kept: not when it repeats one made under another scenario
+        of its template (that scenario is noted), nor beyond the file's ``KEPT_PER_FILE`` (it is counted)."""
+        path = key[0]
         if scenario is not None:
-            key = (path, node.line, node.col, rule.id, message)
             indexes = set(range(len(scenario.all))) if unconditional else {scenario.index}
             seen = self._scenarios.get(key)
             if seen is not None:
                 seen[1].update(indexes)
-                return
+                return False
             if self.kept_per_file[path] < KEPT_PER_FILE:
                 self._scenarios[key] = (len(self.kept), indexes, scenario)
         if self.kept_per_file[path] < KEPT_PER_FILE:
             self.kept_per_file[path] += 1
-            self.kept.append(Finding.at(node, path, rule.id, rule.name, rule.level, message, fix))
-            if within is not None:
-                self._within.append((len(self.kept) - 1, within, node))
-        else:
-            self.count(path, rule, 1)
+            return True
+        self.count(path, rule, 1)
+        return False
 
     def say_when(self) -> None:
         """Prefix the findings that hold in some scenarios only with when they hold."""
@@ -163,10 +180,32 @@ def read_input(item: Input) -> Document | None:
     return document
 
 
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """The cyclic garbage collector paused: a run allocates millions of objects (every value read)
+    that live until it ends, and the collector would walk all of them again and again, for a third
+    of a large run's time. What a run leaves is collected after it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def lint(inputs: list[Input], registry: Registry, config: Config,
-         progress: Callable[[], None] | None = None) -> Result:
+         progress: Callable[[], None] | None = None, jobs: int = 1) -> Result:
     """Lint ``inputs`` together with the rules that ``config`` enables; ``progress`` is called as each
-    input has been read."""
+    input has been read. ``jobs``: how many processes run the rules (see :mod:`ecslint.parallel`)."""
+    with _without_cycle_collection():
+        return _lint(inputs, registry, config, progress, jobs)
+
+
+def _lint(inputs: list[Input], registry: Registry, config: Config, progress: Callable[[], None] | None,
+          jobs: int) -> Result:
+    from ecslint import parallel
+
     result = Result()
     options = AdaptOptions(parameters=config.parameters, var_files=config.var_files)
     enabled = config.resolve(registry)
@@ -180,7 +219,11 @@ def lint(inputs: list[Input], registry: Registry, config: Config,
     link(project)
 
     findings = Findings(config)
-    _run_rules(project, enabled, findings, result)
+    workers = parallel.workers(jobs)
+    if workers > 1:
+        parallel.run_rules(project, enabled, findings, result, workers)
+    else:
+        _run_rules(project, enabled, findings, result)
     _duplicate_keys(documents + context, enabled, findings)
     findings.locate()
     findings.say_when()
@@ -312,8 +355,11 @@ def _capped(own: list[Finding], unkept: Counter[str], registry: Registry) -> lis
     return shown + [Finding(at.path, at.line, at.col, rule.id, message, at.end_line, at.end_col, level, rule.name)]
 
 
-def _run_rules(project: Project, enabled: dict[str, Rule], findings: Findings, result: Result) -> None:
-    for rule in enabled.values():
+def _run_rules(project: Project, enabled: dict[str, Rule], findings: Findings, result: Result,
+               takes: Callable[[int, int, ModelObject], bool] | None = None) -> None:
+    """Every enabled rule on each object it applies to, in order. ``takes(rule index, object index,
+    object)``: whether to visit that object (a worker's share of the run, :mod:`ecslint.parallel`)."""
+    for rule_index, rule in enumerate(enabled.values()):
         if rule.engine_check:
             continue
         ctx = Context(rule, project, findings)
@@ -322,7 +368,9 @@ def _run_rules(project: Project, enabled: dict[str, Rule], findings: Findings, r
         except Exception as exc:  # a broken rule pack must not hide the other rules' findings
             result.internal_errors.append(f"rule {rule.id} cannot be loaded: {exc}")
             continue
-        for obj in (obj for kind in rule.applies_to for obj in project.objects(kind)):
+        for index, obj in enumerate(obj for kind in rule.applies_to for obj in project.objects(kind)):
+            if takes is not None and not takes(rule_index, index, obj):
+                continue
             ctx.current = obj
             try:
                 for violation in check(obj, ctx) or ():

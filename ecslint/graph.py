@@ -91,6 +91,8 @@ class Graph:
                                 self.by_name.setdefault((kind, name), []).append(obj)
         self._objects = [obj for objects in project.by_kind.values() for obj in objects]
         self._referrers: dict[tuple[str, str], list[tuple[ModelObject, Node]]] | None = None
+        # What each value resolved to (rules ask again and again: every role about every policy).
+        self._targets: dict[tuple[ModelObject, Node | None], ModelObject | None] = {}
 
     @staticmethod
     def _key(obj: ModelObject, logical_id: str) -> Key:
@@ -99,7 +101,10 @@ class Graph:
 
     def target(self, obj: ModelObject, node: Node | None, *kinds: type) -> ModelObject | None:
         """The object ``node`` (a value of ``obj``) refers to, if it is one of ``kinds`` (any when none)."""
-        found = self._target(obj, node)
+        key = (obj, node)
+        if key not in self._targets:
+            self._targets[key] = self._target(obj, node)
+        found = self._targets[key]
         return found if found is not None and (not kinds or isinstance(found, kinds)) else None
 
     def _target(self, obj: ModelObject, node: Node | None) -> ModelObject | None:

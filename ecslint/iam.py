@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import weakref
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
@@ -376,6 +377,10 @@ def managed_policy_item(role: Role, names: tuple[str, ...]) -> Node | None:
     return None
 
 
+# The roles each policy attaches itself to, by graph (asked for every role of a project).
+_ATTACHES: weakref.WeakKeyDictionary[Any, dict[ModelObject, list[ModelObject | None]]] = weakref.WeakKeyDictionary()
+
+
 def _attachments(policy: ModelObject) -> list[Node]:
     """Where a policy names the roles it attaches itself to (``Roles``, or a ``RoleName``)."""
     return [node for node in (policy.get("RoleName"), *policy.list("Roles")) if node is not None]
@@ -385,8 +390,11 @@ def attached_policies(role: Role, graph: Any, policies: Iterable[ModelObject]) -
     """The policies that attach themselves to ``role``: by a template's reference to it, or, among
     ``policies``, by its name or ARN."""
     found = [policy for policy, node in graph.referrers(role, Policy) if any(node is n for n in _attachments(policy))]
+    attaches = _ATTACHES.setdefault(graph, {})
     for policy in policies:
-        if policy not in found and any(graph.target(policy, n, Role) is role for n in _attachments(policy)):
+        if policy not in attaches:
+            attaches[policy] = [graph.target(policy, n, Role) for n in _attachments(policy)]
+        if policy not in found and any(target is role for target in attaches[policy]):
             found.append(policy)
     return found
 

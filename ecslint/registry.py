@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-import yaml
-
 from ecslint.findings import LEVELS
 from ecslint.model import MODEL_KINDS
 from ecslint.resources import data_dir
@@ -272,6 +270,8 @@ def load_dir(directory: str | Path) -> list[Rule]:
     directory = Path(directory)
     if not directory.is_dir():
         raise RuleError(f"rules directory not found: {directory}")
+    import yaml
+
     rules = []
     for path in sorted(directory.glob("*.y*ml")):
         try:
@@ -290,8 +290,33 @@ def builtin_rules_dir() -> Path:
         raise RuleError(str(exc)) from None
 
 
+def _may_register_rule_packs() -> bool:
+    """Whether an installed distribution may register an ``ecslint.rules`` entry point: a quick look
+    at the ``entry_points.txt`` files on ``sys.path``, so that a run without plug-ins does not
+    import :mod:`importlib.metadata` (a tenth of a second). A path entry that is not a folder (a
+    zip file) may hold any, so it says yes."""
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except NotADirectoryError:
+            return True
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith((".dist-info", ".egg-info")):
+                try:
+                    with open(os.path.join(entry or ".", name, "entry_points.txt"), encoding="utf-8") as handle:
+                        if ENTRY_POINT_GROUP in handle.read():
+                            return True
+                except (OSError, UnicodeDecodeError):
+                    continue
+    return False
+
+
 def _entry_point_dirs() -> Iterable[Path]:
     """Directories that installed rule packs register under ``ecslint.rules``."""
+    if not _may_register_rule_packs():
+        return
     from importlib.metadata import entry_points
 
     for entry in entry_points(group=ENTRY_POINT_GROUP):
@@ -332,11 +357,14 @@ class Registry:
 
 
 def load_registry(rules_dirs: Iterable[str] = (), plugins: bool = True) -> Registry:
-    """The built-in pack, plus entry-point packs and ``--rules-dir`` directories."""
-    rules = load_dir(builtin_rules_dir())
-    if plugins:
-        for directory in _entry_point_dirs():
-            rules.extend(load_dir(directory))
-    for directory in rules_dirs:
-        rules.extend(load_dir(directory))
+    """The built-in pack, plus entry-point packs and ``--rules-dir`` directories (each read once,
+    then from :mod:`ecslint.rule_cache` while its files are unchanged)."""
+    from ecslint.rule_cache import cached_rules
+
+    directories = [builtin_rules_dir(), *(_entry_point_dirs() if plugins else ()), *map(Path, rules_dirs)]
+    rules = []
+    for directory in directories:
+        if not directory.is_dir():
+            raise RuleError(f"rules directory not found: {directory}")
+        rules.extend(cached_rules(directory, load_dir))
     return Registry(rules)

@@ -13,11 +13,12 @@ from pathlib import Path, PurePosixPath
 def repository_root(start: str | Path = ".") -> Path | None:
     """The nearest folder at or above ``start`` with a ``.git`` folder or file (a worktree or a
     submodule has a file); None outside a repository."""
+    from ecslint import observed
+
     directory = Path(start).resolve()
-    for folder in (directory, *directory.parents):
-        if (folder / ".git").exists():
-            return folder
-    return None
+    found = next((folder for folder in (directory, *directory.parents) if (folder / ".git").exists()), None)
+    observed.root(str(start), str(found) if found is not None else None)
+    return found
 
 
 def source_root(start: str | Path = ".") -> Path:

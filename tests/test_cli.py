@@ -436,6 +436,7 @@ examples:
             return lambda: str(pack)
 
     real = metadata.entry_points
+    monkeypatch.setattr(registry_module, "_may_register_rule_packs", lambda: True)
     monkeypatch.setattr(metadata, "entry_points",
                         lambda group=None: [FakeEntryPoint()] if group == registry_module.ENTRY_POINT_GROUP else real(group=group))
     rules = registry_module.load_registry()

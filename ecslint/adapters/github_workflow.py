@@ -17,6 +17,7 @@ import posixpath
 import re
 from typing import TYPE_CHECKING, Iterator
 
+from ecslint import observed
 from ecslint.model import ModelObject, Source, WorkflowStep
 from ecslint.model.values import MAX_PATTERN_INPUT, Unresolved
 from ecslint.model.workflow import ACTIONS, DEPLOY, EXPRESSION, RENDER, steps_naming, strings
@@ -116,12 +117,12 @@ def _meant(repository: str, path: str) -> str | None:
     case, the path taken from the workflows' folder, or the same name in ``.aws/``."""
     folder, name = posixpath.split(path)
     try:
-        listed = sorted(os.listdir(os.path.join(repository, folder)))
+        listed = sorted(observed.listdir(os.path.join(repository, folder)))
     except OSError:
         listed = []
     candidates = [posixpath.join(folder, n) for n in listed if n.lower() == name.lower()]
     candidates += [posixpath.normpath(f"{WORKFLOWS}/{path}"), f".aws/{name}"]
-    return next((c for c in candidates if c != path and os.path.isfile(os.path.join(repository, c))), None)
+    return next((c for c in candidates if c != path and observed.isfile(os.path.join(repository, c))), None)
 
 
 def _output_uses(steps: list[Node]) -> dict[str, int]:
@@ -200,7 +201,7 @@ class WorkflowAdapter:
         step.path = _repository_path(resolve(text, env)) if text else None
         if step.path is not None and repository is not None:
             step.file = os.path.join(repository, *step.path.split("/"))
-            if os.path.isfile(step.file):
+            if observed.isfile(step.file):
                 step.exists = True
             elif not steps_naming(step.job_steps[:step.index], step.path.rsplit("/", 1)[-1]):
                 step.exists, step.meant = False, _meant(repository, step.path)

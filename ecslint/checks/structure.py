@@ -17,6 +17,7 @@ from typing import Any, Iterator
 
 from ecslint.edits import renamed, retyped
 from ecslint.findings import Problems, Validation, Violation, collect
+from ecslint.jsonschema_lite import Error, Validator
 from ecslint.model import Cluster, ModelObject, Service, TaskDefinition
 from ecslint.model.values import literal_node, placeholder
 from ecslint.resources import merge_patch, read_schema
@@ -44,22 +45,17 @@ def schema(name: str) -> dict[str, Any]:
 def _blank_required(validator: Any, required: list[str], instance: Any, schema: Any) -> Iterator[Any]:
     """``required`` as AWS reads it: a member that is absent, null or "" is missing. Each error
     stays at the object, and names the member in ``validator_value``."""
-    from jsonschema.exceptions import ValidationError
-
     if not isinstance(instance, dict):
         return
     for member in required:
         if instance.get(member, _ABSENT) in (_ABSENT, None, ""):
-            yield ValidationError(f"{member!r} is required", validator_value=member)
+            yield Error(f"{member!r} is required", validator_value=member)
 
 
 @functools.lru_cache(maxsize=None)
-def validator(name: str) -> Any:
+def validator(name: str) -> Validator:
     """The compiled validator of schema ``name``: built once per process."""
-    from jsonschema import Draft202012Validator
-    from jsonschema.validators import extend
-
-    return extend(Draft202012Validator, {"required": _blank_required})(schema(name))
+    return Validator(schema(name), {"required": _blank_required})
 
 
 # Validating -----------------------------------------------------------------------------------

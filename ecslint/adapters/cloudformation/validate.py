@@ -14,6 +14,7 @@ import re
 from functools import lru_cache, partial
 from typing import Any, Callable
 
+from ecslint import jsonschema_lite as lite
 from ecslint.adapters.cloudformation.schemas import resource_schema
 from ecslint.edits import renamed, retyped
 from ecslint.findings import Problems, Validation, Violation, collect
@@ -59,14 +60,14 @@ def _numeric(keyword: Callable) -> Callable:
     return check
 
 
-def _each_required(validator: Any, required: list[str], instance: Any, schema: Any) -> Any:
-    """``required``, one error a missing member, naming it in ``validator_value``."""
-    from jsonschema.exceptions import ValidationError
-
-    if isinstance(instance, dict):
-        for member in required:
-            if member not in instance:
-                yield ValidationError(f"{member!r} is a required property", validator_value=member)
+def _each_required(error: Callable) -> Callable:
+    """``required``, one ``error`` a missing member, naming it in ``validator_value``."""
+    def check(validator: Any, required: list[str], instance: Any, schema: Any) -> Any:
+        if isinstance(instance, dict):
+            for member in required:
+                if member not in instance:
+                    yield error(f"{member!r} is a required property", validator_value=member)
+    return check
 
 
 def _textual(keyword: Callable) -> Callable:
@@ -80,19 +81,38 @@ def _textual(keyword: Callable) -> Callable:
     return check
 
 
+def _keywords(base: dict[str, Callable], error: Callable) -> dict[str, Callable]:
+    """The keywords that read values as CloudFormation does, built on ``base``'s (jsonschema's or
+    :mod:`ecslint.jsonschema_lite`'s), whose errors are ``error``."""
+    keywords = {name: _numeric(base[name]) for name in
+                ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf") if name in base}
+    keywords.update({name: _textual(base[name]) for name in ("pattern", "minLength", "maxLength") if name in base})
+    keywords["required"] = _each_required(error)
+    return keywords
+
+
 @lru_cache(maxsize=None)
 def _validator(type_name: str) -> Any:
+    """The compiled validator of a resource type's schema: :mod:`ecslint.jsonschema_lite`'s (every
+    shipped schema uses only keywords it has), else jsonschema's."""
+    schema = resource_schema(type_name)
+    keywords = _keywords(lite.KEYWORDS, lite.Error)
+    if lite.supported(schema, keywords, draft7=True):
+        return lite.Validator(schema, keywords, draft7=True, is_type=_is_type)
+    return jsonschema_validator(schema)
+
+
+def jsonschema_validator(schema: dict[str, Any]) -> Any:
+    """jsonschema's draft 7 validator of ``schema``, reading values as CloudFormation does."""
     from jsonschema import Draft7Validator
+    from jsonschema.exceptions import ValidationError
     from jsonschema.validators import extend
 
     checker = Draft7Validator.TYPE_CHECKER.redefine_many(
         {kind: (lambda _, instance, kind=kind: _is_type(instance, kind))
          for kind in ("string", "integer", "number", "boolean", "array", "object", "null")})
-    keywords = {name: _numeric(Draft7Validator.VALIDATORS[name])
-                for name in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")}
-    keywords.update({name: _textual(Draft7Validator.VALIDATORS[name]) for name in ("pattern", "minLength", "maxLength")})
-    keywords["required"] = _each_required
-    return extend(Draft7Validator, validators=keywords, type_checker=checker)(resource_schema(type_name))
+    return extend(Draft7Validator, validators=_keywords(Draft7Validator.VALIDATORS, ValidationError),
+                  type_checker=checker)(schema)
 
 
 def validate(obj: ModelObject) -> Validation:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from ecslint import observed
 from ecslint.adapters.terraform.documents import policy_document, render_template
 from ecslint.adapters.terraform.evaluate import Scope, evaluate, is_known, plain_json, text_of
 from ecslint.hcl import Attribute, Block, Call, Expr, HclFile, Variable, parse
@@ -118,11 +119,11 @@ class Module:
     def of(cls, own: HclFile, var_files: list[str]) -> Module:
         """The module of a file: the ``.tf`` files of its directory, this one as it was given."""
         directory = os.path.dirname(own.path)
-        if not os.path.isfile(own.path):  # standard input, or a text not read from this path: no module around it
+        if not observed.isfile(own.path):  # standard input, or a text not read from this path: no module around it
             return cls(directory or ".", [own], var_files)
         files = [own]
         try:
-            names = sorted(os.listdir(directory or "."))
+            names = observed.listdir(directory or ".")
         except OSError:
             names = []
         for name in names:
@@ -146,7 +147,7 @@ class Module:
             always: dict[str, Node] = {}
             others: list[dict[str, Node]] = []
             try:
-                names = sorted(os.listdir(self.directory))
+                names = observed.listdir(self.directory)
             except OSError:
                 names = []
             auto = [n for n in names if n in AUTO_VAR_FILES] + \

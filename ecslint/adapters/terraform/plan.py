@@ -15,6 +15,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Iterator
 
+from ecslint import observed
 from ecslint.adapters.terraform.build import model_objects
 from ecslint.adapters.terraform.evaluate import Scope, opaque
 from ecslint.adapters.terraform.module import Module, read_text_file
@@ -118,7 +119,7 @@ class Locator:
 
 def _tf_files(directory: str) -> Iterator[HclFile]:
     try:
-        names = sorted(os.listdir(directory or "."))
+        names = observed.listdir(directory or ".")
     except OSError:
         return
     for name in names:
