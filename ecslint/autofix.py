@@ -14,11 +14,11 @@ import difflib
 import os
 import sys
 import re
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any
 
+from ecslint.atomic import write_atomically
 from ecslint.config import Config
 from ecslint.engine import Input, Result, lint
 from ecslint.findings import Edit, Finding, Fix
@@ -234,21 +234,8 @@ def _encoded(text: str, before: bytes) -> bytes:
 
 
 def _write_atomically(path: str, data: bytes) -> None:
-    """Replace ``path`` with ``data`` through a temporary file in the same folder, keeping its mode."""
-    mode = os.stat(path).st_mode & 0o7777
-    folder = os.path.dirname(os.path.abspath(path))
-    descriptor, temporary = tempfile.mkstemp(prefix=".ecslint-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, os.path.realpath(path))
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+    """Replace ``path`` (the file a link names, if it is one) with ``data``, keeping its mode."""
+    write_atomically(os.path.realpath(path), data, os.stat(path).st_mode & 0o7777)
 
 
 def fixable(finding: Finding, unsafe: bool = False) -> bool:

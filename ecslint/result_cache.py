@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ecslint import __version__
+from ecslint.atomic import write_atomically
 from ecslint.config import Config
 from ecslint.engine import Input, Result
 from ecslint.observed import Observations, digest
@@ -136,16 +137,7 @@ def store(root: Path, key: str, result: Result, observations: Observations) -> N
 
 
 def _write(entry: Path, value: Any) -> None:
-    import tempfile
-
-    handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".entry-")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, entry)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+    write_atomically(entry, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _prune(folder: Path) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ecslint import __version__
+from ecslint.atomic import write_atomically
 
 _PACKAGE = Path(__file__).resolve().parent
 # The modules whose code decides what a rule file becomes (its fields, defaults and validation).
@@ -64,17 +65,8 @@ def cached_rules(directory: Path, load: Callable[[Path], list]) -> list:
 
 def _write(entry: Path, value: Any) -> None:
     """Write ``value`` to ``entry`` atomically (a concurrent run reads the old entry or the new one)."""
-    import tempfile
-
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".rules-")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, entry)
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        write_atomically(entry, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     except (OSError, pickle.PicklingError):
         pass

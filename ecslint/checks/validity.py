@@ -14,7 +14,7 @@ from ecslint.checks.structure import JsonPath, missing_members, validation
 from ecslint.edits import fix, replace
 from ecslint.findings import Fix, Violation
 from ecslint.model import Cluster, ContainerDefinition, Service, TaskDefinition, is_templated, literal_str
-from ecslint.tree import Node, as_bool, as_int, as_str
+from ecslint.tree import Node, as_int, as_str
 from ecslint.units import parse_cpu, parse_memory
 from ecslint.wording import and_list, closest, short
 
