@@ -38,28 +38,27 @@ def _scheme(value: Node, scope: Scope) -> Node:
                 None, None, value.file)
 
 
-def _pairs(value: Node, scope: Scope) -> Node:
-    """A map as a list of ``{Name, Value}``."""
+def _map_as_list(value: Node, name: str, at_key: bool) -> Node:
+    """A map as a list of ``{<name>, Value}`` entries, each starting at its value (or, ``at_key``, at its key)."""
     if not value.is_map:
         return value
     items = []
     for key, item in value.items():
         key_node = value.keys[key] if value.keys and key in value.keys else item
-        items.append(Node({"Name": _like(key_node, key), "Value": item}, item.line, item.col, item.end_line,
-                          item.end_col, {"Name": key_node, "Value": item}, None, item.file))
+        start = key_node if at_key else item
+        items.append(Node({name: _like(key_node, key), "Value": item}, start.line, start.col, item.end_line,
+                          item.end_col, {name: key_node, "Value": item}, None, item.file))
     return Node(items, value.line, value.col, value.end_line, value.end_col, None, None, value.file)
+
+
+def _pairs(value: Node, scope: Scope) -> Node:
+    """A map as a list of ``{Name, Value}``."""
+    return _map_as_list(value, "Name", at_key=False)
 
 
 def _tags(value: Node, scope: Scope) -> Node:
     """A map of tags as a list of ``{Key, Value}``, as CloudFormation writes them."""
-    if not value.is_map:
-        return value
-    items = []
-    for key, item in value.items():
-        key_node = value.keys[key] if value.keys and key in value.keys else item
-        items.append(Node({"Key": _like(key_node, key), "Value": item}, key_node.line, key_node.col, item.end_line,
-                          item.end_col, {"Key": key_node, "Value": item}, None, item.file))
-    return Node(items, value.line, value.col, value.end_line, value.end_col, None, None, value.file)
+    return _map_as_list(value, "Key", at_key=True)
 
 
 def _list(value: Node, scope: Scope) -> Node:
