@@ -15,7 +15,7 @@ rules that need the other end stay silent.
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 from ecslint.model import (Cluster, InstanceProfile, LoadBalancer, ModelObject, Policy, Project, Role, TargetGroup,
                            literal_str)
@@ -93,6 +93,13 @@ class Graph:
         self._referrers: dict[tuple[str, str], list[tuple[ModelObject, Node]]] | None = None
         # What each value resolved to (rules ask again and again: every role about every policy).
         self._targets: dict[tuple[ModelObject, Node | None], ModelObject | None] = {}
+        self._tables: dict[str, Any] = {}
+
+    def table(self, name: str, build: Callable[[], Any]) -> Any:
+        """A lookup table that a rule needs for every object it checks, built once per run by ``build``."""
+        if name not in self._tables:
+            self._tables[name] = build()
+        return self._tables[name]
 
     @staticmethod
     def _key(obj: ModelObject, logical_id: str) -> Key:

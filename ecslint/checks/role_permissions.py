@@ -115,10 +115,20 @@ def grants(role: Role, graph, policies: list[ModelObject]) -> Iterator[Grant]:
     yield from _managed_grants(role, graph)
 
 
+def _users(project, member: str) -> dict[int, list[TaskDefinition]]:
+    """The task definitions among the inputs whose ``member`` is each role (by the role's id)."""
+    users: dict[int, list[TaskDefinition]] = {}
+    for task in project.objects("TaskDefinition"):
+        role = role_of(task, member, project.graph)
+        if role is not None:
+            users.setdefault(id(role), []).append(task)
+    return users
+
+
 def _first_user(role: Role, member: str, task: TaskDefinition, ctx) -> tuple[bool, int]:
     """Whether ``task`` is the first task definition among the inputs whose ``member`` is ``role`` (the one
     the finding is reported for), and how many others share the role."""
-    users = [t for t in ctx.project.objects("TaskDefinition") if role_of(t, member, ctx.project.graph) is role]
+    users = ctx.project.graph.table(f"users of {member}", lambda: _users(ctx.project, member)).get(id(role), [])
     return (not users or users[0] is task), max(len(users) - 1, 0)
 
 
@@ -134,14 +144,14 @@ def _role_grants(task: TaskDefinition, member: str, ctx) -> Iterator[tuple[Role,
         yield role, grant, others
 
 
-def _users(task: TaskDefinition, others: int) -> str:
+def _named(task: TaskDefinition, others: int) -> str:
     return task.label + (f" (and {others} other task definition{'s' if others > 1 else ''})" if others else "")
 
 
 def task_role_admin_access(task: TaskDefinition, ctx) -> Iterator[Violation]:
     """A task role should not have administrator access, nor every action of a service on every resource."""
     for role, grant, others in _role_grants(task, "taskRoleArn", ctx):
-        yield Violation(grant.node, f"{role.label}, the task role of {_users(task, others)}, {grant.what}: the "
+        yield Violation(grant.node, f"{role.label}, the task role of {_named(task, others)}, {grant.what}: the "
                                     "application in the containers, and anyone who takes it over through a "
                                     "vulnerability, gets these AWS permissions. Allow only the actions the application "
                                     "calls, on the resources it uses.", within=grant.owner)
@@ -150,7 +160,7 @@ def task_role_admin_access(task: TaskDefinition, ctx) -> Iterator[Violation]:
 def execution_role_admin_access(task: TaskDefinition, ctx) -> Iterator[Violation]:
     """An execution role should not have administrator access, nor every action of a service on every resource."""
     for role, grant, others in _role_grants(task, "executionRoleArn", ctx):
-        yield Violation(grant.node, f"{role.label}, the execution role of {_users(task, others)}, {grant.what}, "
+        yield Violation(grant.node, f"{role.label}, the execution role of {_named(task, others)}, {grant.what}, "
                                     "while ECS only needs it to pull the task's images, write its logs and read its "
                                     "secrets; whoever can pass or assume the role gets far more. Attach "
                                     "AmazonECSTaskExecutionRolePolicy and allow only the secrets and keys the task "
