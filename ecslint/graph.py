@@ -93,6 +93,8 @@ class Graph:
         self._referrers: dict[tuple[str, str], list[tuple[ModelObject, Node]]] | None = None
         # What each value resolved to (rules ask again and again: every role about every policy).
         self._targets: dict[tuple[ModelObject, Node | None], ModelObject | None] = {}
+        # Every name looked up among the inputs (here and by the linker): what links this project to others.
+        self.asked: set[str] = set()
 
     @staticmethod
     def _key(obj: ModelObject, logical_id: str) -> Key:
@@ -116,6 +118,7 @@ class Graph:
         if not text:
             return None
         kind, name = arn_name(text)
+        self.asked.add(name)
         candidates = [o for (k, n), objs in self.by_name.items() if n == name and (kind is None or k is kind)
                       for o in objs] if name else []
         return candidates[0] if len(candidates) == 1 else None
