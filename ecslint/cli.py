@@ -99,8 +99,8 @@ def main() -> None:
 @click.option("--fix", is_flag=True, help="Apply the safe fixes to the files, then report what remains.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also the fixes that change behaviour.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead; write nothing (exit 1 if any).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
-              help="Processes to run the rules in (the report is the same).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Processes to lint in (the report is the same); default: one a CPU for runs of 50 files or more.")
 @click.option("--no-cache", is_flag=True,
               help="Lint every file, and neither read nor write the result cache (.ecslint_cache/).")
 def check(paths, output_format, output, fail_level, select, extend_select, ignore, exclude, config_path, rules_dir, parameters,
@@ -109,7 +109,6 @@ def check(paths, output_format, output, fail_level, select, extend_select, ignor
     """Lint ECS task definitions (JSON or YAML files, directories, or - for standard input)."""
     from ecslint.config import ConfigError, load_config
     from ecslint.discover import collect
-    from ecslint.engine import lint
     from ecslint.parameters import ParameterError, read_parameters
     from ecslint.report import renderer
     from ecslint.progress import Progress
@@ -148,10 +147,13 @@ def check(paths, output_format, output, fail_level, select, extend_select, ignor
 
         result = run(inputs, registry, config, unsafe=unsafe_fixes, diff=diff, quiet=quiet)
     else:
-        if not no_cache:
-            from ecslint.result_cache import lint  # the engine's, or the same run's result from the cache
+        if no_cache:
+            from ecslint.partition import lint  # in groups when the run is large
+        else:
+            from ecslint.result_cache import lint  # the same, or the same run's result from the cache
+        whole = sys.maxsize if with_cfn_lint else None  # (cfn-lint reads the run's documents: one group)
         with Progress(len(inputs), enabled=not quiet and (output_format == "text" or bool(output))) as progress:
-            result = lint(inputs, registry, config, progress=progress.advance, jobs=jobs)
+            result = lint(inputs, registry, config, progress=progress.advance, jobs=jobs, min_files=whole)
     if with_cfn_lint:
         registry = _with_cfn_lint(result, registry)
     if write_baseline or known is not None:

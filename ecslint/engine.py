@@ -195,15 +195,17 @@ def _without_cycle_collection() -> Iterator[None]:
 
 
 def lint(inputs: list[Input], registry: Registry, config: Config,
-         progress: Callable[[], None] | None = None, jobs: int = 1) -> Result:
+         progress: Callable[[], None] | None = None, jobs: int = 1,
+         linked: Callable[[Project], None] | None = None) -> Result:
     """Lint ``inputs`` together with the rules that ``config`` enables; ``progress`` is called as each
-    input has been read. ``jobs``: how many processes run the rules (see :mod:`ecslint.parallel`)."""
+    input has been read. ``jobs``: how many processes run the rules (see :mod:`ecslint.parallel`);
+    ``linked`` is called with the project once it is linked (:mod:`ecslint.partition` reads its keys)."""
     with _without_cycle_collection():
-        return _lint(inputs, registry, config, progress, jobs)
+        return _lint(inputs, registry, config, progress, jobs, linked)
 
 
 def _lint(inputs: list[Input], registry: Registry, config: Config, progress: Callable[[], None] | None,
-          jobs: int) -> Result:
+          jobs: int, linked: Callable[[Project], None] | None = None) -> Result:
     from ecslint import parallel
 
     result = Result()
@@ -217,6 +219,8 @@ def _lint(inputs: list[Input], registry: Registry, config: Config, progress: Cal
     adapted_files += _read_all(_shipped_files(adapted_files, inputs), options, result, syntax)
     context = _add_to_project(adapted_files, project, result, written)
     link(project)
+    if linked is not None:
+        linked(project)
 
     findings = Findings(config)
     workers = parallel.workers(jobs)

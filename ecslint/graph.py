@@ -94,6 +94,8 @@ class Graph:
         # What each value resolved to (rules ask again and again: every role about every policy).
         self._targets: dict[tuple[ModelObject, Node | None], ModelObject | None] = {}
         self._tables: dict[str, Any] = {}
+        # Every name looked up among the inputs (here and by the linker): what links this project to others.
+        self.asked: set[str] = set()
 
     def table(self, name: str, build: Callable[[], Any]) -> Any:
         """A lookup table that a rule needs for every object it checks, built once per run by ``build``."""
@@ -123,6 +125,7 @@ class Graph:
         if not text:
             return None
         kind, name = arn_name(text)
+        self.asked.add(name)
         candidates = [o for (k, n), objs in self.by_name.items() if n == name and (kind is None or k is kind)
                       for o in objs] if name else []
         return candidates[0] if len(candidates) == 1 else None

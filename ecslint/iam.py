@@ -381,7 +381,7 @@ def managed_policy_item(role: Role, names: tuple[str, ...]) -> Node | None:
 _ATTACHES: weakref.WeakKeyDictionary[Any, dict[ModelObject, list[ModelObject | None]]] = weakref.WeakKeyDictionary()
 
 
-def _attachments(policy: ModelObject) -> list[Node]:
+def attachments(policy: ModelObject) -> list[Node]:
     """Where a policy names the roles it attaches itself to (``Roles``, or a ``RoleName``)."""
     return [node for node in (policy.get("RoleName"), *policy.list("Roles")) if node is not None]
 
@@ -389,11 +389,11 @@ def _attachments(policy: ModelObject) -> list[Node]:
 def attached_policies(role: Role, graph: Any, policies: Iterable[ModelObject]) -> list[ModelObject]:
     """The policies that attach themselves to ``role``: by a template's reference to it, or, among
     ``policies``, by its name or ARN."""
-    found = [policy for policy, node in graph.referrers(role, Policy) if any(node is n for n in _attachments(policy))]
+    found = [policy for policy, node in graph.referrers(role, Policy) if any(node is n for n in attachments(policy))]
     attaches = _ATTACHES.setdefault(graph, {})
     for policy in policies:
         if policy not in attaches:
-            attaches[policy] = [graph.target(policy, n, Role) for n in _attachments(policy)]
+            attaches[policy] = [graph.target(policy, n, Role) for n in attachments(policy)]
         if policy not in found and any(target is role for target in attaches[policy]):
             found.append(policy)
     return found

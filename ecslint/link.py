@@ -34,6 +34,7 @@ def resolve_task_definition(service: Service, tasks: list[TaskDefinition], graph
     if not reference:
         return None
     family, revision = _family_and_revision(reference)
+    graph.asked.add(family)
     candidates = [t for t in tasks if t.family == family]
     if revision is not None:
         # A file without a revision (register-task-definition input) may become any revision.
@@ -46,6 +47,8 @@ def _resolve_cluster(service: Service, clusters: dict[str, list[Cluster]], graph
     if referenced_id(node) is not None:
         return graph.target(service, node, Cluster)  # type: ignore[return-value]
     name = service.cluster_name
+    if name:
+        graph.asked.add(name)
     matches = clusters.get(name, []) if name else []
     return matches[0] if len(matches) == 1 else None
 

@@ -102,3 +102,12 @@ def isfile(path: str) -> bool:
     for observations in _active:
         observations.files[path] = answer
     return answer
+
+
+def merge(other: Observations) -> None:
+    """Note what another process observed (a worker of :mod:`ecslint.partition`)."""
+    for observations in _active:
+        observations.reads.update(other.reads)
+        observations.listings.update(other.listings)
+        observations.files.update(other.files)
+        observations.roots.update(other.roots)

@@ -1,8 +1,8 @@
 """Rules run in several processes, for runs of many files, with the result of a run in one.
 
-Rules link objects across files (a service to the task definition of its family, wherever it is),
-so the inputs cannot be split into independent runs. Instead the files are read, adapted and
-linked once; then the process forks, and each worker runs every rule on the objects of its share of
+Rules link objects across files (a service to the task definition of its family, wherever it is);
+a large run that :mod:`ecslint.partition` cannot split into groups that nothing links across
+comes here instead: the files are read, adapted and linked once; then the process forks, and each worker runs every rule on the objects of its share of
 the files (what rules compute about a file's objects is computed by one worker only), in the
 memory it shares with the parent: nothing is sent to a worker. Each sends back what its checks reported, with where in the run's order it was
 reported (rule, object, and order within the visit); the parent replays all of it in that order,

@@ -82,20 +82,20 @@ def run_key(inputs: list[Input], enabled: dict[str, Rule], config: Config) -> st
 
 
 def lint(inputs: list[Input], registry: Registry, config: Config,
-         progress: Callable[[], None] | None = None, jobs: int = 1) -> Result:
-    """:func:`ecslint.engine.lint`, or the result of the same run from the cache."""
-    from ecslint import engine, observed
+         progress: Callable[[], None] | None = None, jobs: int | None = None, min_files: int | None = None) -> Result:
+    """:func:`ecslint.partition.lint`, or the result of the same run from the cache."""
+    from ecslint import observed, partition
 
     try:
         root = cache_root(config)
         key = run_key(inputs, config.resolve(registry), config)
     except (OSError, ValueError):  # a working directory that is gone, a folder that cannot be listed
-        return engine.lint(inputs, registry, config, progress, jobs)
+        return partition.lint(inputs, registry, config, progress, jobs, min_files)
     cached = load(root, key)
     if cached is not None:
         return cached
     with observed.recording() as observations:
-        result = engine.lint(inputs, registry, config, progress, jobs)
+        result = partition.lint(inputs, registry, config, progress, jobs, min_files)
     store(root, key, result, observations)
     return result
 
