@@ -157,30 +157,26 @@ def _required(validator: Validator, required: list[str], instance: Any, schema: 
                 yield Error(f"{name!r} is a required property")
 
 
-def _min_items(validator: Validator, least: Any, instance: Any, schema: dict) -> Iterator[Error]:
-    if validator.is_type(instance, "array") and len(instance) < least:
-        yield Error(f"{instance!r} {'should be non-empty' if least == 1 else 'is too short'}")
+def _size_limit(kind: str, most: bool) -> Callable[[Validator, Any, Any, dict], Iterator[Error]]:
+    """``minItems``/``maxItems`` (``kind`` array) and ``minLength``/``maxLength`` (string): a size against a
+    bound, the least (or, ``most``, the greatest) allowed."""
+    def check(validator: Validator, bound: Any, instance: Any, schema: dict) -> Iterator[Error]:
+        if validator.is_type(instance, kind) and (len(instance) > bound if most else len(instance) < bound):
+            if most:
+                yield Error(f"{instance!r} {'is expected to be empty' if bound == 0 else 'is too long'}")
+            else:
+                yield Error(f"{instance!r} {'should be non-empty' if bound == 1 else 'is too short'}")
+    return check
 
 
-def _max_items(validator: Validator, most: Any, instance: Any, schema: dict) -> Iterator[Error]:
-    if validator.is_type(instance, "array") and len(instance) > most:
-        yield Error(f"{instance!r} {'is expected to be empty' if most == 0 else 'is too long'}")
+_min_items, _max_items = _size_limit("array", most=False), _size_limit("array", most=True)
+_min_length, _max_length = _size_limit("string", most=False), _size_limit("string", most=True)
 
 
 def _unique_items(validator: Validator, unique: Any, instance: Any, schema: dict) -> Iterator[Error]:
     if unique and validator.is_type(instance, "array") and \
             any(equal(one, two) for index, one in enumerate(instance) for two in instance[index + 1:]):
         yield Error(f"{instance!r} has non-unique elements")
-
-
-def _min_length(validator: Validator, least: Any, instance: Any, schema: dict) -> Iterator[Error]:
-    if validator.is_type(instance, "string") and len(instance) < least:
-        yield Error(f"{instance!r} {'should be non-empty' if least == 1 else 'is too short'}")
-
-
-def _max_length(validator: Validator, most: Any, instance: Any, schema: dict) -> Iterator[Error]:
-    if validator.is_type(instance, "string") and len(instance) > most:
-        yield Error(f"{instance!r} {'is expected to be empty' if most == 0 else 'is too long'}")
 
 
 def _pattern(validator: Validator, pattern: str, instance: Any, schema: dict) -> Iterator[Error]:
